@@ -1,0 +1,47 @@
+/**
+ * Configuration, parsed once from the environment with zod (names of ../shared/contracts.md §6).
+ * Everything else receives the parsed object; nothing reads process.env on its own.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  DATABASE_URL: optional,
+  PUBLIC_BASE_URL: optional.pipe(z.url().optional()),
+  KNOWLEDGE_DIR: z.string().default(path.resolve(__dirname, '..', 'knowledge')),
+  DATA_DIR: z.string().default(path.resolve(__dirname, '..', 'data')),
+  EMBEDDING_MODEL_DIR: optional,
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  ZALO_APP_ID: optional,
+  ZALO_OA_SECRET_KEY: optional,
+  ZALO_ACCESS_TOKEN: optional,
+  ZALO_REFRESH_TOKEN: optional,
+  ZALO_APP_SECRET: optional,
+  ZALO_API_BASE: z.url().default('https://openapi.zalo.me'),
+  ZALO_OAUTH_BASE: z.url().default('https://oauth.zaloapp.com'),
+  TWILIO_ACCOUNT_SID: optional,
+  TWILIO_AUTH_TOKEN: optional,
+  TWILIO_SMS_FROM: optional,
+  TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
+  MicrosoftAppId: optional,
+  MicrosoftAppPassword: optional,
+  MicrosoftAppType: optional,
+  MicrosoftAppTenantId: optional,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}

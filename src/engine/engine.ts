@@ -1,0 +1,374 @@
+/**
+ * The answer engine: text and conversation context in, a decision and the next context out.
+ * Pure: no HTTP, database or channel; the dense ranker, when there is one, comes in through a port.
+ *
+ *   normalise → lexical (+ dense) ranking → one confidence → facet → policy
+ *   (answer / clarify / referral / fallback / hand off / small talk) → composed answer
+ */
+import type { Facet, Guide, Knowledge } from '../knowledge/schema';
+import { AnswerComposer } from './compose-answer';
+import { confidence, DEFAULT_CALIBRATION, type Calibration } from './confidence';
+import { FacetDetector } from './facet-detector';
+import type { DenseRanker, Passage } from './ports';
+import { LexicalRanker, type LexicalHit, type TargetKind } from './retrieval/lexical-ranker';
+import { buildPassages, buildTargets, intentKey } from './targets';
+import { Analyzer, type Analysis } from './text/analyzer';
+import { detectLanguage, type Lang } from './text/language';
+import { compileLexicon } from './text/lexicon';
+import {
+  NEW_CONVERSATION,
+  type AnswerRecord,
+  type ConversationContext,
+  type Decision,
+  type EngineReply,
+  type Intent,
+} from './types';
+
+export interface PolicySettings {
+  /** At or above: answer. */
+  answer: number;
+  /** At or above (and below `answer`): ask which of the close candidates. */
+  clarify: number;
+  /** A different guide at least this confident replaces the conversation's procedure. */
+  topicSwitch: number;
+  /** Runner-up ratio s2/s1 above which two guides are too close to pick one without asking. */
+  closeRatio: number;
+  /** A neighbour replaces the current procedure in a follow-up when it scores this much higher. */
+  refineRatio: number;
+  /** Failed turns in a row before the engine hands off. */
+  failuresBeforeHandoff: number;
+  /** Weight of the dense ranker in the fused score (hybrid mode). */
+  denseWeight: number;
+}
+
+export const DEFAULT_POLICY: PolicySettings = {
+  answer: 0.5,
+  clarify: 0.3,
+  topicSwitch: 0.6,
+  closeRatio: 0.93,
+  refineRatio: 1.0,
+  failuresBeforeHandoff: 2,
+  denseWeight: 0.3,
+};
+
+export interface EngineOptions {
+  dense?: DenseRanker;
+  policy?: Partial<PolicySettings>;
+  calibration?: Calibration;
+}
+
+interface Scored {
+  key: string;
+  kind: TargetKind;
+  score: number;
+}
+
+export class Engine {
+  readonly version: string;
+  readonly mode: 'lexical' | 'hybrid';
+  private readonly analyzer: Analyzer;
+  private readonly ranker: LexicalRanker;
+  private readonly facets: FacetDetector;
+  private readonly composer: AnswerComposer;
+  private readonly guides: Map<string, Guide>;
+  private readonly policy: PolicySettings;
+  private readonly calibration: Calibration;
+  private readonly targetsPassages: Passage[];
+
+  constructor(
+    private readonly knowledge: Knowledge,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.version = knowledge.version;
+    this.mode = options.dense ? 'hybrid' : 'lexical';
+    this.analyzer = new Analyzer(compileLexicon(knowledge.lexicon));
+    const targets = buildTargets(knowledge);
+    this.ranker = new LexicalRanker(this.analyzer, targets);
+    this.targetsPassages = buildPassages(targets);
+    this.facets = new FacetDetector(knowledge.facets);
+    this.composer = new AnswerComposer(knowledge);
+    this.guides = new Map(knowledge.guides.map((g) => [g.id, g]));
+    this.policy = { ...DEFAULT_POLICY, ...options.policy };
+    this.calibration = options.calibration ?? DEFAULT_CALIBRATION;
+  }
+
+  /** Passages the dense index is built over (adapters embed them). */
+  passages(): Passage[] {
+    return this.targetsPassages;
+  }
+
+  guide(id: string): Guide | undefined {
+    return this.guides.get(id);
+  }
+
+  async ask(text: string, context: ConversationContext = NEW_CONVERSATION): Promise<EngineReply> {
+    const analysis = this.analyzer.analyze(text);
+    const lang = detectLanguage(analysis.syllables);
+    const { facet, covered } = this.facets.detect(analysis.folded);
+    const residual = analysis.folded.filter((f, i) => !covered.has(i) && analysis.content.includes(f));
+    const hits = await this.rank(analysis, text);
+    const top = hits[0];
+    const conf = top ? this.confidenceOf(hits, top) : 0;
+    const reply = (
+      r: Partial<AnswerRecord> & Pick<AnswerRecord, 'intent' | 'decision'>,
+      next: ConversationContext,
+    ) => this.finish(r, hits, lang, next);
+
+    // An explicit wish for a person, anger or a question about one's own file.
+    if (
+      this.facets.wantsPerson(analysis.folded) ||
+      (top?.key === intentKey('handoff_request') && conf >= this.policy.clarify)
+    ) {
+      return this.handoff(hits, lang, context, conf);
+    }
+
+    const bestGuide = hits.find((h) => h.kind === 'guide');
+    const guideConf = bestGuide ? this.confidenceOf(hits, bestGuide) : 0;
+
+    // Small talk and other agencies' topics win when no guide is the better match.
+    if (top && top.kind !== 'guide' && conf >= this.policy.clarify) {
+      if (top.kind === 'intent')
+        return this.smallTalk(top.key.slice('intent:'.length) as Intent, lang, context, conf, hits);
+      return this.referral(top.key.slice('oos:'.length), lang, context, conf, hits);
+    }
+
+    // A follow-up in a conversation about a procedure: keep it, or move to a neighbour the message points at.
+    const current = context.procedure ? this.guides.get(context.procedure) : undefined;
+    const switching = bestGuide && guideConf >= this.policy.topicSwitch && bestGuide.key !== current?.id;
+    if (current && (residual.length === 0 || !switching)) {
+      const next = this.refine(current, hits) ?? current;
+      const moved = next.id !== current.id;
+      const chosenFacet = facet ?? (moved ? context.facet : null) ?? 'overview';
+      return this.answer(next, chosenFacet, lang, Math.max(conf, guideConf, 0.75), hits, context);
+    }
+
+    if (bestGuide && guideConf >= this.policy.clarify) {
+      const guide = this.guides.get(bestGuide.key) as Guide;
+      const runnerUp = hits.find((h) => h.kind === 'guide' && h.key !== bestGuide.key);
+      const close = runnerUp && runnerUp.score / bestGuide.score >= this.policy.closeRatio;
+      if (guideConf >= this.policy.answer && !close) {
+        return this.answer(guide, facet ?? 'overview', lang, guideConf, hits, context);
+      }
+      return this.clarify(hits, facet, lang, guideConf, context);
+    }
+
+    // Nothing close enough.
+    const failures = context.failures + 1;
+    if (failures >= this.policy.failuresBeforeHandoff) return this.handoff(hits, lang, context, conf);
+    const { fallback } = this.knowledge.outOfScope;
+    return reply(
+      {
+        intent: 'out_of_scope',
+        decision: 'fallback',
+        confidence: conf,
+        answer: `${fallback[lang]}\n\n${this.knowledge.replies.fallback_handoff[lang]}`,
+        body: fallback[lang],
+        choices: [this.composer.handoffChoice(lang)],
+      },
+      { ...context, failures, lang },
+    );
+  }
+
+  private async rank(analysis: Analysis, text: string): Promise<Scored[]> {
+    const lexical = this.ranker.rank(analysis.terms);
+    if (!this.options.dense) return lexical;
+    const dense = await this.options.dense.search(text, 10);
+    return fuse(lexical, dense, this.policy.denseWeight);
+  }
+
+  private confidenceOf(hits: Scored[], of: Scored): number {
+    const runnerUp = hits.find((h) => h.key !== of.key && h !== of)?.score ?? 0;
+    return confidence({ top: of.score, runnerUp: Math.min(runnerUp, of.score) }, this.calibration);
+  }
+
+  /** Among the current guide and its neighbours, the one this message points at most. */
+  private refine(current: Guide, hits: Scored[]): Guide | undefined {
+    const scoreOf = (id: string) => hits.find((h) => h.key === id)?.score ?? 0;
+    const base = scoreOf(current.id);
+    let best: Guide | undefined;
+    let bestScore = base * this.policy.refineRatio;
+    for (const id of current.related) {
+      const s = scoreOf(id);
+      if (s > bestScore) {
+        best = this.guides.get(id);
+        bestScore = s;
+      }
+    }
+    return best;
+  }
+
+  private answer(
+    guide: Guide,
+    facet: Facet,
+    lang: Lang,
+    conf: number,
+    hits: Scored[],
+    context: ConversationContext,
+  ): EngineReply {
+    const composed = this.composer.guideAnswer(guide, facet, lang);
+    return this.finish(
+      {
+        intent: 'procedure',
+        decision: 'answer',
+        procedure: guide.id,
+        facet,
+        confidence: conf,
+        answer: composed.answer,
+        body: composed.body,
+        title: composed.title,
+        choices: composed.choices,
+        online_url: guide.online_url ?? null,
+        sources: guide.sources,
+        reviewed: guide.reviewed,
+      },
+      hits,
+      lang,
+      { procedure: guide.id, facet, failures: 0, lang },
+    );
+  }
+
+  private clarify(
+    hits: Scored[],
+    facet: Facet | null,
+    lang: Lang,
+    conf: number,
+    context: ConversationContext,
+  ): EngineReply {
+    const candidates = hits
+      .filter((h) => h.kind === 'guide')
+      .slice(0, 3)
+      .filter((h, i, all) => i < 2 || h.score / (all[0]?.score ?? 1) >= 0.8)
+      .map((h) => this.guides.get(h.key) as Guide);
+    const composed = this.composer.clarify(candidates, lang);
+    return this.finish(
+      {
+        intent: 'procedure',
+        decision: 'clarify',
+        procedure: candidates[0]?.id ?? null,
+        facet,
+        confidence: conf,
+        clarify: true,
+        answer: composed.answer,
+        body: composed.body,
+        choices: composed.choices,
+      },
+      hits,
+      lang,
+      { ...context, facet: facet ?? context.facet, lang },
+    );
+  }
+
+  private smallTalk(
+    intent: Intent,
+    lang: Lang,
+    context: ConversationContext,
+    conf: number,
+    hits: Scored[],
+  ): EngineReply {
+    if (intent === 'handoff_request') return this.handoff(hits, lang, context, conf);
+    const text = this.knowledge.intents.find((i) => i.intent === intent)?.reply[lang] ?? '';
+    return this.finish(
+      { intent, decision: 'small_talk', confidence: conf, answer: text, body: text, choices: [] },
+      hits,
+      lang,
+      { ...context, failures: 0, lang },
+    );
+  }
+
+  private referral(
+    topic: string,
+    lang: Lang,
+    context: ConversationContext,
+    conf: number,
+    hits: Scored[],
+  ): EngineReply {
+    const found = this.knowledge.outOfScope.topics.find((t) => t.id === topic);
+    const text = found?.reply[lang] ?? this.knowledge.outOfScope.fallback[lang];
+    return this.finish(
+      {
+        intent: 'out_of_scope',
+        decision: 'referral',
+        confidence: conf,
+        answer: text,
+        body: text,
+        choices: [this.composer.handoffChoice(lang)],
+      },
+      hits,
+      lang,
+      { ...context, failures: 0, lang },
+    );
+  }
+
+  private handoff(hits: Scored[], lang: Lang, context: ConversationContext, conf: number): EngineReply {
+    const text = this.knowledge.replies.handoff[lang];
+    return this.finish(
+      {
+        intent: 'handoff_request',
+        decision: 'handoff',
+        procedure: context.procedure,
+        confidence: conf,
+        handoff: true,
+        answer: text,
+        body: text,
+        choices: [],
+      },
+      hits,
+      lang,
+      { ...context, failures: 0, lang },
+    );
+  }
+
+  private finish(
+    r: Partial<AnswerRecord> & Pick<AnswerRecord, 'intent' | 'decision'>,
+    hits: Scored[],
+    lang: Lang,
+    next: ConversationContext,
+  ): EngineReply {
+    const guides = hits.filter((h) => h.kind === 'guide');
+    const topScore = guides[0]?.score ?? 1;
+    const record: AnswerRecord = {
+      intent: r.intent,
+      procedure: r.procedure ?? null,
+      facet: r.facet ?? null,
+      confidence: r.confidence ?? 0,
+      clarify: r.clarify ?? false,
+      handoff: r.handoff ?? false,
+      alternatives: guides
+        .filter((h) => h.key !== r.procedure)
+        .slice(0, 3)
+        .map((h) => ({ procedure: h.key, score: Math.round((h.score / topScore) * 1000) / 1000 })),
+      answer: r.answer ?? '',
+      decision: r.decision,
+      lang,
+      choices: r.choices ?? [],
+      body: r.body ?? r.answer ?? '',
+      title: r.title ?? null,
+      online_url: r.online_url ?? null,
+      sources: r.sources ?? [],
+      reviewed: r.reviewed ?? null,
+      knowledge_version: this.version,
+      mode: this.mode,
+    };
+    return { record, context: next };
+  }
+}
+
+/** Lexical scores scaled to the best one, plus the dense cosine times its weight. */
+function fuse(lexical: LexicalHit[], dense: { guideId: string; score: number }[], weight: number): Scored[] {
+  const top = lexical[0]?.score ?? 0;
+  const scale = top > 0 ? top : 1;
+  const byKey = new Map<string, Scored>(lexical.map((h) => [h.key, { ...h }]));
+  for (const d of dense) {
+    const existing = byKey.get(d.guideId);
+    const bonus = weight * Math.max(0, d.score) * scale;
+    if (existing) existing.score += bonus;
+    else byKey.set(d.guideId, { key: d.guideId, kind: kindOf(d.guideId), score: bonus });
+  }
+  return [...byKey.values()].sort((a, b) => b.score - a.score);
+}
+
+function kindOf(key: string): TargetKind {
+  if (key.startsWith('intent:')) return 'intent';
+  if (key.startsWith('oos:')) return 'out_of_scope';
+  return 'guide';
+}

@@ -1,0 +1,64 @@
+/**
+ * Finds which facet a question asks about (fee, documents, where, ...) from the cue phrases of
+ * knowledge/facets.yaml, matched on folded syllables. The longest cue wins; ties go to the facet
+ * listed first. Also reports which syllables the cues covered, so the policy can tell a bare
+ * follow-up ("còn lệ phí thì sao?") from a question that names something new.
+ */
+import type { Facet, FacetsFile } from '../knowledge/schema';
+import { cleanText, foldSyllable } from './text/vietnamese';
+
+export interface FacetMatch {
+  facet: Facet | null;
+  /** Indexes of folded syllables covered by any cue. */
+  covered: Set<number>;
+}
+
+interface Cue {
+  facet: Facet;
+  folded: string[];
+  order: number;
+}
+
+export class FacetDetector {
+  private readonly cues: Cue[];
+  private readonly handoffCues: string[][];
+
+  constructor(file: FacetsFile) {
+    const fold = (phrase: string) => cleanText(phrase).split(' ').filter(Boolean).map(foldSyllable);
+    this.cues = file.facets.flatMap((f, order) =>
+      f.cues.map((c) => ({ facet: f.facet, folded: fold(c), order })),
+    );
+    this.handoffCues = file.handoff_cues.map(fold);
+  }
+
+  detect(folded: string[]): FacetMatch {
+    let best: Cue | undefined;
+    const covered = new Set<number>();
+    for (const cue of this.cues) {
+      for (const at of occurrences(folded, cue.folded)) {
+        cue.folded.forEach((_, j) => covered.add(at + j));
+        if (
+          !best ||
+          cue.folded.length > best.folded.length ||
+          (cue.folded.length === best.folded.length && cue.order < best.order)
+        ) {
+          best = cue;
+        }
+      }
+    }
+    return { facet: best?.facet ?? null, covered };
+  }
+
+  wantsPerson(folded: string[]): boolean {
+    return this.handoffCues.some((cue) => occurrences(folded, cue).length > 0);
+  }
+}
+
+function occurrences(haystack: string[], needle: string[]): number[] {
+  const found: number[] = [];
+  if (needle.length === 0) return found;
+  for (let i = 0; i + needle.length <= haystack.length; i++) {
+    if (needle.every((n, j) => haystack[i + j] === n)) found.push(i);
+  }
+  return found;
+}

@@ -1,0 +1,80 @@
+/**
+ * The lexical ranker: BM25+ over every target the engine can pick (guides, small-talk intents,
+ * out-of-scope topics), with MiniSearch doing the indexing and scoring. MiniSearch is used rather than
+ * a hand-written BM25 because it is small, maintained, fast (radix-tree index), scores per field with
+ * boosts and corrects typos with bounded edit distance; the project keeps control of tokenisation by
+ * handing it the analyser's terms. Typo correction runs only for terms the knowledge does not contain,
+ * so a correct word never drifts to a neighbour.
+ */
+import MiniSearch from 'minisearch';
+import type { Analyzer } from '../text/analyzer';
+
+export type TargetKind = 'guide' | 'intent' | 'out_of_scope';
+
+/** Something a question can be matched to, with its text by field. */
+export interface Target {
+  key: string;
+  kind: TargetKind;
+  title: string;
+  aliases: string[];
+  examples: string[];
+  body: string[];
+}
+
+export interface LexicalHit {
+  key: string;
+  kind: TargetKind;
+  score: number;
+}
+
+const FIELDS = ['title', 'aliases', 'examples', 'body'] as const;
+export const DEFAULT_BOOSTS = { title: 2, aliases: 2, examples: 1, body: 0.25 };
+
+export class LexicalRanker {
+  private readonly index: MiniSearch<{ id: number }>;
+  private readonly targets: Target[];
+  private readonly vocabulary = new Set<string>();
+
+  constructor(
+    private readonly analyzer: Analyzer,
+    targets: Target[],
+    private readonly boosts: Record<(typeof FIELDS)[number], number> = DEFAULT_BOOSTS,
+  ) {
+    this.targets = targets;
+    const tokenize = (field: string) =>
+      field.split('\n').flatMap((line) => {
+        const terms = this.analyzer.analyze(line).terms;
+        for (const t of terms) this.vocabulary.add(t);
+        return terms;
+      });
+    this.index = new MiniSearch({
+      idField: 'id',
+      fields: [...FIELDS],
+      tokenize,
+      processTerm: (t) => t,
+      extractField: (doc, field) => {
+        const target = targets[(doc as { id: number }).id] as Target;
+        const value = target[field as (typeof FIELDS)[number]];
+        return Array.isArray(value) ? value.join('\n') : value;
+      },
+    });
+    this.index.addAll(targets.map((_, id) => ({ id })));
+  }
+
+  /** Targets scored for the given query terms, best first. */
+  rank(terms: string[]): LexicalHit[] {
+    if (terms.length === 0) return [];
+    const results = this.index.search(terms.join(' '), {
+      tokenize: (s) => s.split(' '),
+      processTerm: (t) => t,
+      combineWith: 'OR',
+      boost: this.boosts,
+      fuzzy: (term) => (term.length >= 4 && !term.includes('_') && !this.vocabulary.has(term) ? 1 : false),
+      weights: { fuzzy: 0.5, prefix: 0 },
+    });
+    return results.map((r) => {
+      const target = this.targets[r.id as number] as Target;
+      return { key: target.key, kind: target.kind, score: r.score };
+    });
+  }
+}
