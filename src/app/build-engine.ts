@@ -17,7 +17,7 @@ export async function buildEngine(
   options: Omit<EngineOptions, 'dense'> = {},
 ): Promise<Engine> {
   const { knowledge, problems } = await loadKnowledge(config.KNOWLEDGE_DIR);
-  for (const p of problems) log.warn(`knowledge file refused: ${formatProblem(p)}`, { problem: p });
+  for (const p of problems) log.warn(`knowledge problem: ${formatProblem(p)}`, { problem: p });
   log.info('knowledge loaded', {
     version: knowledge.version,
     guides: knowledge.guides.length,

@@ -19,7 +19,6 @@ import {
   NEW_CONVERSATION,
   type AnswerRecord,
   type ConversationContext,
-  type Decision,
   type EngineReply,
   type Intent,
 } from './types';
@@ -139,7 +138,7 @@ export class Engine {
       const next = this.refine(current, hits) ?? current;
       const moved = next.id !== current.id;
       const chosenFacet = facet ?? (moved ? context.facet : null) ?? 'overview';
-      return this.answer(next, chosenFacet, lang, Math.max(conf, guideConf, 0.75), hits, context);
+      return this.answer(next, chosenFacet, lang, Math.max(conf, guideConf, 0.75), hits);
     }
 
     if (bestGuide && guideConf >= this.policy.clarify) {
@@ -147,7 +146,7 @@ export class Engine {
       const runnerUp = hits.find((h) => h.kind === 'guide' && h.key !== bestGuide.key);
       const close = runnerUp && runnerUp.score / bestGuide.score >= this.policy.closeRatio;
       if (guideConf >= this.policy.answer && !close) {
-        return this.answer(guide, facet ?? 'overview', lang, guideConf, hits, context);
+        return this.answer(guide, facet ?? 'overview', lang, guideConf, hits);
       }
       return this.clarify(hits, facet, lang, guideConf, context);
     }
@@ -197,14 +196,7 @@ export class Engine {
     return best;
   }
 
-  private answer(
-    guide: Guide,
-    facet: Facet,
-    lang: Lang,
-    conf: number,
-    hits: Scored[],
-    context: ConversationContext,
-  ): EngineReply {
+  private answer(guide: Guide, facet: Facet, lang: Lang, conf: number, hits: Scored[]): EngineReply {
     const composed = this.composer.guideAnswer(guide, facet, lang);
     return this.finish(
       {

@@ -61,7 +61,12 @@ export async function loadKnowledge(dir: string): Promise<LoadResult> {
   }
 
   const optional = async <S extends z.ZodType>(rel: string, schema: S, empty: z.output<S>) => {
-    const parsed = parseYaml(await read(rel).catch(() => ''), schema, rel);
+    const source = await read(rel).catch(() => undefined);
+    if (source === undefined) {
+      problems.push({ file: rel, reason: 'file is missing' });
+      return empty;
+    }
+    const parsed = parseYaml(source, schema, rel);
     if (parsed.ok) return parsed.value;
     problems.push(...parsed.problems);
     return empty;
@@ -96,7 +101,7 @@ export async function loadKnowledge(dir: string): Promise<LoadResult> {
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
-    entries.map((e) =>
+    entries.map(async (e) =>
       e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
     ),
   );

@@ -31,8 +31,8 @@ const FIELDS = ['title', 'aliases', 'examples', 'body'] as const;
 export const DEFAULT_BOOSTS = { title: 2, aliases: 2, examples: 1, body: 0.25 };
 
 export class LexicalRanker {
-  private readonly index: MiniSearch<{ id: number }>;
-  private readonly targets: Target[];
+  private readonly index: MiniSearch<{ id: string }>;
+  private readonly targets: Map<string, Target>;
   private readonly vocabulary = new Set<string>();
 
   constructor(
@@ -40,7 +40,7 @@ export class LexicalRanker {
     targets: Target[],
     private readonly boosts: Record<(typeof FIELDS)[number], number> = DEFAULT_BOOSTS,
   ) {
-    this.targets = targets;
+    this.targets = new Map(targets.map((t) => [t.key, t]));
     const tokenize = (field: string) =>
       field.split('\n').flatMap((line) => {
         const terms = this.analyzer.analyze(line).terms;
@@ -53,12 +53,13 @@ export class LexicalRanker {
       tokenize,
       processTerm: (t) => t,
       extractField: (doc, field) => {
-        const target = targets[(doc as { id: number }).id] as Target;
+        if (field === 'id') return doc.id;
+        const target = this.targets.get(doc.id)!;
         const value = target[field as (typeof FIELDS)[number]];
         return Array.isArray(value) ? value.join('\n') : value;
       },
     });
-    this.index.addAll(targets.map((_, id) => ({ id })));
+    this.index.addAll(targets.map((t) => ({ id: t.key })));
   }
 
   /** Targets scored for the given query terms, best first. */
@@ -73,7 +74,7 @@ export class LexicalRanker {
       weights: { fuzzy: 0.5, prefix: 0 },
     });
     return results.map((r) => {
-      const target = this.targets[r.id as number] as Target;
+      const target = this.targets.get(r.id as string)!;
       return { key: target.key, kind: target.kind, score: r.score };
     });
   }

@@ -55,7 +55,7 @@ export function foldText(text: string): string {
 
 /** True when a syllable carries any diacritic (tone, vowel mark or đ). */
 export function hasDiacritics(syllable: string): boolean {
-  return foldSyllable(syllable) !== syllable.normalize('NFC');
+  return /[^\u0000-\u007f]/.test(syllable);
 }
 
 /** Removes every diacritic of a text but keeps its casing and punctuation (used to generate eval variants). */
