@@ -1,29 +1,28 @@
 /**
- * `npm start`: until the bot server lands, a terminal conversation with the engine (one question a
- * line, context kept between turns), built by the same composition as the command line.
+ * The composition root of `npm start`: configuration (parsed once), logger, engine, server with every
+ * channel; SIGTERM/SIGINT shut down gracefully.
  */
-import { createInterface } from 'node:readline/promises';
 import { buildEngine } from './app/build-engine';
 import { parseConfig } from './config';
-import { NEW_CONVERSATION } from './engine/types';
 import { createLogger } from './log';
+import { startServer } from './server/start-server';
 
 async function main(): Promise<void> {
   const config = parseConfig();
   const log = createLogger(config.LOG_LEVEL);
   const engine = await buildEngine(config, log);
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  let context = NEW_CONVERSATION;
-  process.stdout.write(
-    'Trợ lý Tư pháp — hỏi về thủ tục hộ tịch, chứng thực, lý lịch tư pháp... (Ctrl+D để thoát)\n',
-  );
-  for await (const line of rl) {
-    if (!line.trim()) continue;
-    const reply = await engine.ask(line, context);
-    context = reply.context;
-    const buttons = reply.record.choices.map((c) => `[${c.label}]`).join(' ');
-    process.stdout.write(`\n${reply.record.answer}\n${buttons ? `${buttons}\n` : ''}\n`);
-  }
+  const running = await startServer({ config, log, engine: () => engine });
+  const stop = () => {
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error('shutdown failed', { error: err });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 main().catch((err: unknown) => {

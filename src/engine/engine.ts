@@ -96,6 +96,15 @@ export class Engine {
     return this.targetsPassages;
   }
 
+  get guideCount(): number {
+    return this.guides.size;
+  }
+
+  /** The fixed sentences of the knowledge this engine was built from. */
+  get replies(): Knowledge['replies'] {
+    return this.knowledge.replies;
+  }
+
   guide(id: string): Guide | undefined {
     return this.guides.get(id);
   }

@@ -143,6 +143,11 @@ export const repliesFileSchema = z.strictObject({
   reviewed_prefix: bilingual,
   handoff_choice: bilingual,
   details_in_vietnamese: bilingual,
+  welcome: bilingual,
+  welcome_choices: z.array(text).default([]),
+  error: bilingual,
+  non_text: bilingual,
+  too_long: bilingual,
 });
 export type RepliesFile = z.infer<typeof repliesFileSchema>;
 
