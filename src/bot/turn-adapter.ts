@@ -61,7 +61,7 @@ export class TurnAdapter extends BotAdapter {
     context: TurnContext,
     activities: Partial<Activity>[],
   ): Promise<ResourceResponse[]> {
-    const sink = context.turnState.get(SINK) as ReplySink | undefined;
+    const sink = context.turnState.get<ReplySink | undefined>(SINK);
     const responses: ResourceResponse[] = [];
     for (const activity of activities) {
       const id = activity.id ?? randomUUID();

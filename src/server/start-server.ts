@@ -66,7 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       log.info('shutting down: no new connections, finishing requests in flight');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await Promise.all(channels.map((c) => c.close?.()));
+      await Promise.all(channels.map(async (c) => c.close?.()));
       await closed;
       log.info('stopped');
     })());
