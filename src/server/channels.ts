@@ -1,6 +1,7 @@
 /**
  * The channels the server runs: one line each. See channels/README.md to add one.
  */
+import { botFrameworkChannel } from '../../channels/botframework';
 import type { ChannelModule } from '../../channels/channel';
 
-export const CHANNELS: ChannelModule[] = [];
+export const CHANNELS: ChannelModule[] = [botFrameworkChannel];
