@@ -33,6 +33,7 @@ export const configSchema = z.object({
   MicrosoftAppPassword: optional,
   MicrosoftAppType: optional,
   MicrosoftAppTenantId: optional,
+  DIRECTLINE_SECRET: optional.pipe(z.string().min(16, 'at least 16 characters').optional()),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -92,7 +92,8 @@ export class AssistantBot extends ActivityHandler {
       decision: record.decision,
       confidence: record.confidence,
     });
-    if (text.length > MAX_QUESTION_CHARS) record.answer = `${this.replies.too_long[record.lang]}\n\n${record.answer}`;
+    if (text.length > MAX_QUESTION_CHARS)
+      record.answer = `${this.replies.too_long[record.lang]}\n\n${record.answer}`;
     const reply = this.message(record.answer, record.choices, turn);
     reply.channelData = { trolytuphap: { record } } satisfies AnswerChannelData;
     reply.locale = record.lang === 'en' ? 'en-US' : 'vi-VN';

@@ -8,8 +8,10 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { answerTurns } from '../engine/conversations';
 import type { AnswerRecord } from '../engine/types';
+import { fitCalibration, type ConfidenceFeatures } from '../engine/confidence';
+import type { Engine } from '../engine/engine';
 import { scoreRun, type EvalReport, type Rate } from '../evaluation/score';
-import { readQuestionRows } from './question-rows';
+import { readQuestionRows, type QuestionRow } from './question-rows';
 import { runCli } from './run-cli';
 
 const EVAL_DIR = path.resolve(__dirname, '..', '..', 'eval');
@@ -27,6 +29,10 @@ runCli(async ({ engine }, args) => {
           .sort()
           .map((f) => path.join(EVAL_DIR, f));
   const e = await engine();
+  if (args.includes('--calibrate')) {
+    await calibrate(e, files);
+    return;
+  }
   await mkdir(OUT_DIR, { recursive: true });
   for (const file of files) {
     const rows = await readQuestionRows(file);
@@ -67,4 +73,30 @@ function print(name: string, r: EvalReport, verbose: boolean): void {
       );
   }
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** Was the best target of a single question the expected one? */
+function topIsRight(row: QuestionRow, top: { key: string; kind: string } | undefined): boolean {
+  const expect = row.expect;
+  if (!expect || !top) return false;
+  if (expect.intent === 'procedure')
+    return top.kind === 'guide' && (expect.procedures ?? []).includes(top.key);
+  if (expect.intent === 'out_of_scope') return top.kind === 'out_of_scope';
+  return top.key === `intent:${expect.intent}`;
+}
+
+/** `--calibrate`: fits the confidence weights on single questions of the given (tuning) sets. */
+async function calibrate(e: Engine, files: string[]): Promise<void> {
+  if (files.some((f) => f.includes('heldout'))) throw new Error('never calibrate on held-out sets');
+  const samples: { features: ConfidenceFeatures; right: boolean }[] = [];
+  for (const file of files) {
+    for (const row of await readQuestionRows(file)) {
+      if (row.conversation || !row.expect) continue;
+      const { top, features } = await e.explain(row.text);
+      samples.push({ features, right: topIsRight(row, top) });
+    }
+  }
+  const fitted = fitCalibration(samples, e.mode === 'hybrid');
+  const right = samples.filter((s) => s.right).length;
+  process.stdout.write(`${samples.length} questions, top right ${right}\n${JSON.stringify(fitted)}\n`);
 }

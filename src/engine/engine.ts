@@ -7,7 +7,7 @@
  */
 import type { Facet, Guide, Knowledge } from '../knowledge/schema';
 import { AnswerComposer } from './compose-answer';
-import { confidence, DEFAULT_CALIBRATION, type Calibration } from './confidence';
+import { confidence, DEFAULT_CALIBRATION, type Calibration, type ConfidenceFeatures } from './confidence';
 import { FacetDetector } from './facet-detector';
 import type { DenseRanker, Passage } from './ports';
 import { LexicalRanker, type LexicalHit, type TargetKind } from './retrieval/lexical-ranker';
@@ -60,6 +60,14 @@ interface Scored {
   key: string;
   kind: TargetKind;
   score: number;
+  /** Dense cosine, in hybrid mode. */
+  dense?: number;
+}
+
+/** The best target for a text and the evidence behind its confidence (for calibration). */
+export interface Explanation {
+  top: { key: string; kind: TargetKind } | undefined;
+  features: ConfidenceFeatures;
 }
 
 export class Engine {
@@ -113,14 +121,19 @@ export class Engine {
     const analysis = this.analyzer.analyze(text);
     const lang = detectLanguage(analysis.syllables);
     const { facet, covered } = this.facets.detect(analysis.folded);
+    // What the message says beyond the facet it asks about ("còn lệ phí thì sao?" says nothing more).
     const residual = analysis.folded.filter((f, i) => !covered.has(i) && analysis.content.includes(f));
     const hits = await this.rank(analysis, text);
+    const confidenceOf = (of: Scored) =>
+      confidence(this.features(hits, of, analysis.content), this.calibration);
     const top = hits[0];
-    const conf = top ? this.confidenceOf(hits, top) : 0;
-    const reply = (
-      r: Partial<AnswerRecord> & Pick<AnswerRecord, 'intent' | 'decision'>,
-      next: ConversationContext,
-    ) => this.finish(r, hits, lang, next);
+    const conf = top ? confidenceOf(top) : 0;
+
+    // A bare follow-up ("còn lệ phí thì sao?", "làm ở đâu"): the facet of the conversation's procedure.
+    const current = context.procedure ? this.guides.get(context.procedure) : undefined;
+    if (current && facet && residual.length === 0) {
+      return this.answer(current, facet, lang, Math.max(conf, this.policy.answer), hits);
+    }
 
     // An explicit wish for a person, anger or a question about one's own file.
     if (
@@ -131,7 +144,7 @@ export class Engine {
     }
 
     const bestGuide = hits.find((h) => h.kind === 'guide');
-    const guideConf = bestGuide ? this.confidenceOf(hits, bestGuide) : 0;
+    const guideConf = bestGuide ? confidenceOf(bestGuide) : 0;
 
     // Small talk and other agencies' topics win when no guide is the better match.
     if (top && top.kind !== 'guide' && conf >= this.policy.clarify) {
@@ -140,14 +153,21 @@ export class Engine {
       return this.referral(top.key.slice('oos:'.length), lang, context, conf, hits);
     }
 
-    // A follow-up in a conversation about a procedure: keep it, or move to a neighbour the message points at.
-    const current = context.procedure ? this.guides.get(context.procedure) : undefined;
-    const switching = bestGuide && guideConf >= this.policy.topicSwitch && bestGuide.key !== current?.id;
-    if (current && (residual.length === 0 || !switching)) {
-      const next = this.refine(current, hits) ?? current;
-      const moved = next.id !== current.id;
-      const chosenFacet = facet ?? (moved ? context.facet : null) ?? 'overview';
-      return this.answer(next, chosenFacet, lang, Math.max(conf, guideConf, 0.75), hits);
+    // A follow-up in a conversation about a procedure: stay on it or on a neighbour the message points
+    // at, unless the message clearly names a procedure outside that neighbourhood.
+    if (current) {
+      const neighbourhood = new Set([current.id, ...current.related]);
+      const switching =
+        residual.length > 0 &&
+        bestGuide &&
+        !neighbourhood.has(bestGuide.key) &&
+        guideConf >= this.policy.topicSwitch;
+      if (!switching) {
+        const next = (residual.length >= 2 ? this.refine(current, hits) : undefined) ?? current;
+        const moved = next.id !== current.id;
+        const chosenFacet = facet ?? (moved ? context.facet : null) ?? 'overview';
+        return this.answer(next, chosenFacet, lang, Math.max(guideConf, this.policy.answer), hits);
+      }
     }
 
     if (bestGuide && guideConf >= this.policy.clarify) {
@@ -164,7 +184,7 @@ export class Engine {
     const failures = context.failures + 1;
     if (failures >= this.policy.failuresBeforeHandoff) return this.handoff(hits, lang, context, conf);
     const { fallback } = this.knowledge.outOfScope;
-    return reply(
+    return this.finish(
       {
         intent: 'out_of_scope',
         decision: 'fallback',
@@ -173,6 +193,8 @@ export class Engine {
         body: fallback[lang],
         choices: [this.composer.handoffChoice(lang)],
       },
+      hits,
+      lang,
       { ...context, failures, lang },
     );
   }
@@ -184,9 +206,29 @@ export class Engine {
     return fuse(lexical, dense, this.policy.denseWeight);
   }
 
-  private confidenceOf(hits: Scored[], of: Scored): number {
-    const runnerUp = hits.find((h) => h.key !== of.key && h !== of)?.score ?? 0;
-    return confidence({ top: of.score, runnerUp: Math.min(runnerUp, of.score) }, this.calibration);
+  private features(hits: Scored[], of: Scored, content: string[]): ConfidenceFeatures {
+    const runnerUp = hits.find((h) => h.key !== of.key)?.score ?? 0;
+    const matched = this.ranker.matched(of.key, content);
+    return {
+      score: of.score,
+      runnerUp: Math.min(runnerUp, of.score),
+      coverage: content.length > 0 ? matched / content.length : 0,
+      matched,
+      dense: of.dense ?? 0,
+    };
+  }
+
+  /** The best target of a single question and the features of its confidence (for calibration). */
+  async explain(text: string): Promise<Explanation> {
+    const analysis = this.analyzer.analyze(text);
+    const hits = await this.rank(analysis, text);
+    const top = hits[0];
+    return {
+      top: top && { key: top.key, kind: top.kind },
+      features: top
+        ? this.features(hits, top, analysis.content)
+        : { score: 0, runnerUp: 0, coverage: 0, matched: 0, dense: 0 },
+    };
   }
 
   /** Among the current guide and its neighbours, the one this message points at most. */
@@ -362,8 +404,12 @@ function fuse(lexical: LexicalHit[], dense: { guideId: string; score: number }[]
   for (const d of dense) {
     const existing = byKey.get(d.guideId);
     const bonus = weight * Math.max(0, d.score) * scale;
-    if (existing) existing.score += bonus;
-    else byKey.set(d.guideId, { key: d.guideId, kind: kindOf(d.guideId), score: bonus });
+    if (existing) {
+      existing.score += bonus;
+      existing.dense = d.score;
+    } else {
+      byKey.set(d.guideId, { key: d.guideId, kind: kindOf(d.guideId), score: bonus, dense: d.score });
+    }
   }
   return [...byKey.values()].sort((a, b) => b.score - a.score);
 }

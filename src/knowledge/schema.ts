@@ -117,7 +117,8 @@ export type OutOfScopeFile = z.infer<typeof outOfScopeFileSchema>;
 export const lexiconFileSchema = z.strictObject({
   abbreviations: z.record(z.string(), z.coerce.string()),
   synonyms: z.array(z.strictObject({ means: text, phrases: z.array(z.coerce.string()).min(1) })),
-  stopwords: z.array(text).default([]),
+  stopwords: z.array(z.coerce.string()).default([]),
+  accented_stopwords: z.array(text).default([]),
 });
 export type LexiconFile = z.infer<typeof lexiconFileSchema>;
 

@@ -3,5 +3,6 @@
  */
 import { botFrameworkChannel } from '../../channels/botframework';
 import type { ChannelModule } from '../../channels/channel';
+import { zaloChannel } from '../../channels/zalo';
 
-export const CHANNELS: ChannelModule[] = [botFrameworkChannel];
+export const CHANNELS: ChannelModule[] = [botFrameworkChannel, zaloChannel];

@@ -34,6 +34,8 @@ export class LexicalRanker {
   private readonly index: MiniSearch<{ id: string }>;
   private readonly targets: Map<string, Target>;
   private readonly vocabulary = new Set<string>();
+  /** Folded syllables of each target's texts, to tell how much of a question a target covers. */
+  private readonly syllables = new Map<string, Set<string>>();
 
   constructor(
     private readonly analyzer: Analyzer,
@@ -60,6 +62,16 @@ export class LexicalRanker {
       },
     });
     this.index.addAll(targets.map((t) => ({ id: t.key })));
+    for (const t of targets) {
+      const lines = [t.title, ...t.aliases, ...t.examples, ...t.body].flatMap((x) => x.split('\n'));
+      this.syllables.set(t.key, new Set(lines.flatMap((line) => this.analyzer.analyze(line).folded)));
+    }
+  }
+
+  /** How many of the given folded syllables occur in the target's texts. */
+  matched(key: string, folded: string[]): number {
+    const own = this.syllables.get(key);
+    return own ? folded.filter((f) => own.has(f)).length : 0;
   }
 
   /** Targets scored for the given query terms, best first. */

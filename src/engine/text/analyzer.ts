@@ -28,7 +28,9 @@ export class Analyzer {
     for (const phrase of this.lexicon.impliedPhrases(folded)) {
       terms.push(...this.segmentTerms(phrase, phrase.map(foldSyllable)));
     }
-    const content = folded.filter((f) => !this.lexicon.isStopword(f) && !/^\d+$/.test(f));
+    const content = folded.filter(
+      (f, i) => !this.lexicon.isStopword(syllables[i] as string) && !/^\d+$/.test(f),
+    );
     return { syllables, folded, terms, content };
   }
 
@@ -37,7 +39,7 @@ export class Analyzer {
     const kept: string[] = [];
     syllables.forEach((s, i) => {
       const f = folded[i] as string;
-      if (this.lexicon.isStopword(f)) return;
+      if (this.lexicon.isStopword(s)) return;
       kept.push(f);
       terms.push(f);
       if (hasDiacritics(s)) terms.push(canonicalSyllable(s));

@@ -4,7 +4,7 @@
  * ("giấy chứng tử" also means "khai tử"; "người Pháp" also means "nước ngoài").
  */
 import type { LexiconFile } from '../../knowledge/schema';
-import { cleanText, foldSyllable, hasDiacritics } from './vietnamese';
+import { canonicalSyllable, cleanText, foldSyllable, hasDiacritics } from './vietnamese';
 
 interface Abbreviation {
   /** The typed form as written in the lexicon (cleaned syllables). */
@@ -22,7 +22,9 @@ export interface CompiledLexicon {
   expandAbbreviations(syllables: string[]): string[];
   /** Phrases (as cleaned syllables) implied by synonyms found in the folded syllables. */
   impliedPhrases(folded: string[]): string[][];
-  isStopword(folded: string): boolean;
+  /** A syllable as typed (lower case): `stopwords` match without diacritics, `accented_stopwords`
+   * only with them ("còn" is dropped, "con", which may mean "child", is not). */
+  isStopword(syllable: string): boolean;
 }
 
 export function compileLexicon(file: LexiconFile): CompiledLexicon {
@@ -52,6 +54,7 @@ export function compileLexicon(file: LexiconFile): CompiledLexicon {
     }
   }
   const stopwords = new Set(file.stopwords.map((w) => foldSyllable(cleanText(w))));
+  const accentedStopwords = new Set(file.accented_stopwords.map((w) => canonicalSyllable(cleanText(w))));
 
   /** A typed syllable matches a lexicon syllable exactly, or by its folded form when typed without diacritics. */
   const sameSyllable = (typed: string, key: string) =>
@@ -85,6 +88,8 @@ export function compileLexicon(file: LexiconFile): CompiledLexicon {
       });
       return found;
     },
-    isStopword: (folded) => stopwords.has(folded),
+    isStopword: (syllable) =>
+      stopwords.has(foldSyllable(syllable)) ||
+      (hasDiacritics(syllable) && accentedStopwords.has(canonicalSyllable(syllable))),
   };
 }
