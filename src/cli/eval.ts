@@ -16,6 +16,7 @@ import { runCli } from './run-cli';
 
 const EVAL_DIR = path.resolve(__dirname, '..', '..', 'eval');
 const OUT_DIR = path.resolve(__dirname, '..', '..', 'artifacts', 'eval');
+const CALIBRATION_FILE = path.resolve(__dirname, '..', 'engine', 'calibration.json');
 
 const pct = (r: Rate) => `${(r.rate * 100).toFixed(1)}% (${r.right}/${r.total})`;
 
@@ -98,5 +99,8 @@ async function calibrate(e: Engine, files: string[]): Promise<void> {
   }
   const fitted = fitCalibration(samples, e.mode === 'hybrid');
   const right = samples.filter((s) => s.right).length;
-  process.stdout.write(`${samples.length} questions, top right ${right}\n${JSON.stringify(fitted)}\n`);
+  await writeFile(CALIBRATION_FILE, JSON.stringify(fitted, null, 2) + '\n');
+  process.stdout.write(
+    `${samples.length} questions, top right ${right}\n${JSON.stringify(fitted)}\nwritten to ${CALIBRATION_FILE}\n`,
+  );
 }

@@ -200,7 +200,7 @@ export class Engine {
   }
 
   private async rank(analysis: Analysis, text: string): Promise<Scored[]> {
-    const lexical = this.ranker.rank(analysis.terms);
+    const lexical = this.ranker.rank(analysis.terms, analysis.expanded);
     if (!this.options.dense) return lexical;
     const dense = await this.options.dense.search(text, 10);
     return fuse(lexical, dense, this.policy.denseWeight);
@@ -297,7 +297,8 @@ export class Engine {
       },
       hits,
       lang,
-      { ...context, facet: facet ?? context.facet, lang },
+      // Until the citizen picks, follow-ups go to the likeliest candidate.
+      { ...context, procedure: candidates[0]?.id ?? context.procedure, facet: facet ?? context.facet, lang },
     );
   }
 

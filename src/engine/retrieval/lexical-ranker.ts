@@ -29,6 +29,8 @@ export interface LexicalHit {
 
 const FIELDS = ['title', 'aliases', 'examples', 'body'] as const;
 export const DEFAULT_BOOSTS = { title: 2, aliases: 2, examples: 1, body: 0.25 };
+/** Score multiplier per unit of title coverage (see titleCoverage). */
+const TITLE_BONUS = 0.5;
 
 export class LexicalRanker {
   private readonly index: MiniSearch<{ id: string }>;
@@ -36,6 +38,8 @@ export class LexicalRanker {
   private readonly vocabulary = new Set<string>();
   /** Folded syllables of each target's texts, to tell how much of a question a target covers. */
   private readonly syllables = new Map<string, Set<string>>();
+  /** Folded content syllables of each line of a target's title (Vietnamese and English names). */
+  private readonly titles = new Map<string, string[][]>();
 
   constructor(
     private readonly analyzer: Analyzer,
@@ -65,7 +69,25 @@ export class LexicalRanker {
     for (const t of targets) {
       const lines = [t.title, ...t.aliases, ...t.examples, ...t.body].flatMap((x) => x.split('\n'));
       this.syllables.set(t.key, new Set(lines.flatMap((line) => this.analyzer.analyze(line).folded)));
+      const titleLines = t.title.split('\n').map((line) => this.analyzer.analyze(line).content);
+      this.titles.set(
+        t.key,
+        titleLines.filter((line) => line.length > 0),
+      );
     }
+  }
+
+  /**
+   * The largest share of one of the target's names that the question spells out. A question about
+   * "khai sinh" names all of "Đăng ký khai sinh" but a third of "Đăng ký khai sinh có yếu tố nước
+   * ngoài": the plainer procedure is meant unless the question says more.
+   */
+  titleCoverage(key: string, content: ReadonlySet<string>): number {
+    let best = 0;
+    for (const line of this.titles.get(key) ?? []) {
+      best = Math.max(best, line.filter((s) => content.has(s)).length / line.length);
+    }
+    return best;
   }
 
   /** How many of the given folded syllables occur in the target's texts. */
@@ -74,8 +96,8 @@ export class LexicalRanker {
     return own ? folded.filter((f) => own.has(f)).length : 0;
   }
 
-  /** Targets scored for the given query terms, best first. */
-  rank(terms: string[]): LexicalHit[] {
+  /** Targets scored for the given query terms, best first; `content` are the question's folded content syllables. */
+  rank(terms: string[], content: ReadonlySet<string> = new Set()): LexicalHit[] {
     if (terms.length === 0) return [];
     const results = this.index.search(terms.join(' '), {
       tokenize: (s) => s.split(' '),
@@ -85,9 +107,12 @@ export class LexicalRanker {
       fuzzy: (term) => (term.length >= 4 && !term.includes('_') && !this.vocabulary.has(term) ? 1 : false),
       weights: { fuzzy: 0.5, prefix: 0 },
     });
-    return results.map((r) => {
-      const target = this.targets.get(r.id as string)!;
-      return { key: target.key, kind: target.kind, score: r.score };
-    });
+    return results
+      .map((r) => {
+        const target = this.targets.get(r.id as string)!;
+        const bonus = 1 + TITLE_BONUS * this.titleCoverage(target.key, content);
+        return { key: target.key, kind: target.kind, score: r.score * bonus };
+      })
+      .sort((a, b) => b.score - a.score);
   }
 }

@@ -16,6 +16,8 @@ export interface Analysis {
   terms: string[];
   /** Folded content syllables: neither stopwords nor numbers. */
   content: string[];
+  /** Content syllables plus those of the phrases synonyms imply ("giấy chứng tử" adds "khai tử"). */
+  expanded: Set<string>;
 }
 
 export class Analyzer {
@@ -25,13 +27,15 @@ export class Analyzer {
     const syllables = this.lexicon.expandAbbreviations(cleanText(text).split(' ').filter(Boolean));
     const folded = syllables.map(foldSyllable);
     const terms = this.segmentTerms(syllables, folded);
-    for (const phrase of this.lexicon.impliedPhrases(folded)) {
-      terms.push(...this.segmentTerms(phrase, phrase.map(foldSyllable)));
-    }
     const content = folded.filter(
       (f, i) => !this.lexicon.isStopword(syllables[i] as string) && !/^\d+$/.test(f),
     );
-    return { syllables, folded, terms, content };
+    const expanded = new Set(content);
+    for (const phrase of this.lexicon.impliedPhrases(folded)) {
+      terms.push(...this.segmentTerms(phrase, phrase.map(foldSyllable)));
+      for (const s of phrase) if (!this.lexicon.isStopword(s)) expanded.add(foldSyllable(s));
+    }
+    return { syllables, folded, terms, content, expanded };
   }
 
   private segmentTerms(syllables: string[], folded: string[]): string[] {
