@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { openingHoursSchema } from '../channels/twilio/opening-hours';
 
 const optional = z
   .string()
@@ -29,6 +30,14 @@ export const configSchema = z.object({
   TWILIO_AUTH_TOKEN: optional,
   TWILIO_SMS_FROM: optional,
   TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
+  TWILIO_HANDOFF_QUEUE: z.string().trim().min(1).max(64).default('tro-ly-tu-phap'),
+  TWILIO_HANDOFF_DIAL: optional.pipe(
+    z
+      .string()
+      .regex(/^(?:\+[1-9]\d{5,14}|sips?:\S+)$/, 'an E.164 number (+84…) or a SIP URI (sip:…)')
+      .optional(),
+  ),
+  OPENING_HOURS: openingHoursSchema,
   MicrosoftAppId: optional,
   MicrosoftAppPassword: optional,
   MicrosoftAppType: optional,

@@ -32,6 +32,8 @@ export interface PolicySettings {
   topicSwitch: number;
   /** Runner-up ratio s2/s1 above which two guides are too close to pick one without asking. */
   closeRatio: number;
+  /** A guide outside the current neighbourhood must score this many times the current guide to switch. */
+  switchRatio: number;
   /** A neighbour replaces the current procedure in a follow-up when it scores this much higher. */
   refineRatio: number;
   /** Failed turns in a row before the engine hands off. */
@@ -45,6 +47,7 @@ export const DEFAULT_POLICY: PolicySettings = {
   clarify: 0.3,
   topicSwitch: 0.6,
   closeRatio: 0.93,
+  switchRatio: 1.5,
   refineRatio: 1.0,
   failuresBeforeHandoff: 2,
   denseWeight: 0.3,
@@ -122,7 +125,9 @@ export class Engine {
     const lang = detectLanguage(analysis.syllables);
     const { facet, covered } = this.facets.detect(analysis.folded);
     // What the message says beyond the facet it asks about ("còn lệ phí thì sao?" says nothing more).
-    const residual = analysis.folded.filter((f, i) => !covered.has(i) && analysis.content.includes(f));
+    const residual = analysis.folded.filter(
+      (f, i) => !covered.has(i) && analysis.content.includes(f) && !this.analyzer.isGeneric(f),
+    );
     const hits = await this.rank(analysis, text);
     const confidenceOf = (of: Scored) =>
       confidence(this.features(hits, of, analysis.content), this.calibration);
@@ -157,10 +162,14 @@ export class Engine {
     // at, unless the message clearly names a procedure outside that neighbourhood.
     if (current) {
       const neighbourhood = new Set([current.id, ...current.related]);
+      // Naming another procedure takes at least two specific syllables ("khai sinh", "lý lịch"), and it
+      // must clearly beat the current one.
+      const currentScore = hits.find((h) => h.key === current.id)?.score ?? 0;
       const switching =
-        residual.length > 0 &&
+        residual.length >= 2 &&
         bestGuide &&
         !neighbourhood.has(bestGuide.key) &&
+        bestGuide.score >= currentScore * this.policy.switchRatio &&
         guideConf >= this.policy.topicSwitch;
       if (!switching) {
         const next = (residual.length >= 2 ? this.refine(current, hits) : undefined) ?? current;

@@ -82,7 +82,7 @@ export async function loadKnowledge(dir: string): Promise<LoadResult> {
     fallback: { vi: 'Xin lỗi, tôi chưa tìm được câu trả lời phù hợp.', en: 'Sorry, I could not find an answer.' },
     topics: [],
   });
-  const lexicon = await optional('lexicon.yaml', lexiconFileSchema, { abbreviations: {}, synonyms: [], stopwords: [], accented_stopwords: [] });
+  const lexicon = await optional('lexicon.yaml', lexiconFileSchema, { abbreviations: {}, synonyms: [], stopwords: [], accented_stopwords: [], generic: [] });
   const facets = await required('facets.yaml', facetsFileSchema);
   const replies = await required('replies.yaml', repliesFileSchema);
 

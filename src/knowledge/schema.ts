@@ -119,6 +119,9 @@ export const lexiconFileSchema = z.strictObject({
   synonyms: z.array(z.strictObject({ means: text, phrases: z.array(z.coerce.string()).min(1) })),
   stopwords: z.array(z.coerce.string()).default([]),
   accented_stopwords: z.array(text).default([]),
+  /** Domain words that do not name a procedure ("hồ sơ", "giấy", "nộp"): matched, but a follow-up made
+   * of them and a facet does not change the conversation's procedure. */
+  generic: z.array(z.coerce.string()).default([]),
 });
 export type LexiconFile = z.infer<typeof lexiconFileSchema>;
 

@@ -3,6 +3,13 @@
  */
 import { botFrameworkChannel } from '../../channels/botframework';
 import type { ChannelModule } from '../../channels/channel';
+import { directLineChannel } from '../../channels/directline';
+import { webChatChannel } from '../../channels/webchat';
 import { zaloChannel } from '../../channels/zalo';
 
-export const CHANNELS: ChannelModule[] = [botFrameworkChannel, zaloChannel];
+export const CHANNELS: ChannelModule[] = [
+  botFrameworkChannel,
+  zaloChannel,
+  directLineChannel,
+  webChatChannel,
+];

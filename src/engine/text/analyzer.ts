@@ -23,6 +23,10 @@ export interface Analysis {
 export class Analyzer {
   constructor(private readonly lexicon: CompiledLexicon) {}
 
+  isGeneric(folded: string): boolean {
+    return this.lexicon.isGeneric(folded);
+  }
+
   analyze(text: string): Analysis {
     const syllables = this.lexicon.expandAbbreviations(cleanText(text).split(' ').filter(Boolean));
     const folded = syllables.map(foldSyllable);

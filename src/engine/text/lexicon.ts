@@ -25,6 +25,8 @@ export interface CompiledLexicon {
   /** A syllable as typed (lower case): `stopwords` match without diacritics, `accented_stopwords`
    * only with them ("còn" is dropped, "con", which may mean "child", is not). */
   isStopword(syllable: string): boolean;
+  /** A folded syllable that belongs to no procedure in particular ("ho", "so", "giay", "nop"). */
+  isGeneric(folded: string): boolean;
 }
 
 export function compileLexicon(file: LexiconFile): CompiledLexicon {
@@ -54,6 +56,7 @@ export function compileLexicon(file: LexiconFile): CompiledLexicon {
     }
   }
   const stopwords = new Set(file.stopwords.map((w) => foldSyllable(cleanText(w))));
+  const generic = new Set(file.generic.flatMap((w) => cleanText(w).split(' ').map(foldSyllable)));
   const accentedStopwords = new Set(file.accented_stopwords.map((w) => canonicalSyllable(cleanText(w))));
 
   /** A typed syllable matches a lexicon syllable exactly, or by its folded form when typed without diacritics. */
@@ -88,6 +91,7 @@ export function compileLexicon(file: LexiconFile): CompiledLexicon {
       });
       return found;
     },
+    isGeneric: (folded) => generic.has(folded),
     isStopword: (syllable) =>
       stopwords.has(foldSyllable(syllable)) ||
       (hasDiacritics(syllable) && accentedStopwords.has(canonicalSyllable(syllable))),
