@@ -4,12 +4,14 @@
 import { botFrameworkChannel } from '../../channels/botframework';
 import type { ChannelModule } from '../../channels/channel';
 import { directLineChannel } from '../../channels/directline';
+import { twilioChannel } from '../../channels/twilio';
 import { webChatChannel } from '../../channels/webchat';
 import { zaloChannel } from '../../channels/zalo';
 
 export const CHANNELS: ChannelModule[] = [
-  botFrameworkChannel,
-  zaloChannel,
   directLineChannel,
   webChatChannel,
+  botFrameworkChannel,
+  zaloChannel,
+  twilioChannel,
 ];

@@ -6,7 +6,7 @@
  * handing it the analyser's terms. Typo correction runs only for terms the knowledge does not contain,
  * so a correct word never drifts to a neighbour.
  */
-import MiniSearch from 'minisearch';
+import MiniSearch, { type SearchOptions } from 'minisearch';
 import type { Analyzer } from '../text/analyzer';
 
 export type TargetKind = 'guide' | 'intent' | 'out_of_scope';
@@ -31,9 +31,13 @@ const FIELDS = ['title', 'aliases', 'examples', 'body'] as const;
 export const DEFAULT_BOOSTS = { title: 2, aliases: 2, examples: 1, body: 0.25 };
 /** Score multiplier per unit of title coverage (see titleCoverage). */
 const TITLE_BONUS = 0.5;
+/** Weight of the nearest single phrasing beside the whole-target match (both scaled to their best). */
+const PHRASE_WEIGHT = 0.5;
 
 export class LexicalRanker {
   private readonly index: MiniSearch<{ id: string }>;
+  /** One document per example question, alias and name: the nearest phrasing, not the whole guide. */
+  private readonly phrasings: MiniSearch<{ id: number; key: string; text: string }>;
   private readonly targets: Map<string, Target>;
   private readonly vocabulary = new Set<string>();
   /** Folded syllables of each target's texts, to tell how much of a question a target covers. */
@@ -66,6 +70,19 @@ export class LexicalRanker {
       },
     });
     this.index.addAll(targets.map((t) => ({ id: t.key })));
+    this.phrasings = new MiniSearch({
+      idField: 'id',
+      fields: ['text'],
+      storeFields: ['key'],
+      tokenize,
+      processTerm: (t) => t,
+    });
+    let n = 0;
+    this.phrasings.addAll(
+      targets.flatMap((t) =>
+        [...t.title.split('\n'), ...t.aliases, ...t.examples].map((text) => ({ id: n++, key: t.key, text })),
+      ),
+    );
     for (const t of targets) {
       const lines = [t.title, ...t.aliases, ...t.examples, ...t.body].flatMap((x) => x.split('\n'));
       this.syllables.set(t.key, new Set(lines.flatMap((line) => this.analyzer.analyze(line).folded)));
@@ -99,19 +116,33 @@ export class LexicalRanker {
   /** Targets scored for the given query terms, best first; `content` are the question's folded content syllables. */
   rank(terms: string[], content: ReadonlySet<string> = new Set()): LexicalHit[] {
     if (terms.length === 0) return [];
-    const results = this.index.search(terms.join(' '), {
-      tokenize: (s) => s.split(' '),
-      processTerm: (t) => t,
+    const options: SearchOptions = {
+      tokenize: (s: string) => s.split(' '),
+      processTerm: (t: string) => t,
       combineWith: 'OR',
-      boost: this.boosts,
-      fuzzy: (term) => (term.length >= 4 && !term.includes('_') && !this.vocabulary.has(term) ? 1 : false),
+      fuzzy: (term: string) =>
+        term.length >= 4 && !term.includes('_') && !this.vocabulary.has(term) ? 1 : false,
       weights: { fuzzy: 0.5, prefix: 0 },
-    });
+    };
+    const query = terms.join(' ');
+    const results = this.index.search(query, { ...options, boost: this.boosts });
+    const nearest = new Map<string, number>();
+    for (const r of this.phrasings.search(query, options)) {
+      const key = r.key as string;
+      nearest.set(key, Math.max(nearest.get(key) ?? 0, r.score));
+    }
+    const topGuide = results[0]?.score ?? 1;
+    const topPhrase = Math.max(1e-9, ...nearest.values());
     return results
       .map((r) => {
         const target = this.targets.get(r.id as string)!;
         const bonus = 1 + TITLE_BONUS * this.titleCoverage(target.key, content);
-        return { key: target.key, kind: target.kind, score: r.score * bonus };
+        const phrase = (nearest.get(target.key) ?? 0) / topPhrase;
+        return {
+          key: target.key,
+          kind: target.kind,
+          score: (r.score / topGuide + PHRASE_WEIGHT * phrase) * bonus * topGuide,
+        };
       })
       .sort((a, b) => b.score - a.score);
   }
