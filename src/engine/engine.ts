@@ -151,11 +151,18 @@ export class Engine {
     const bestGuide = hits.find((h) => h.kind === 'guide');
     const guideConf = bestGuide ? confidenceOf(bestGuide) : 0;
 
-    // Small talk and other agencies' topics win when no guide is the better match.
-    if (top && top.kind !== 'guide' && conf >= this.policy.clarify) {
-      if (top.kind === 'intent')
-        return this.smallTalk(top.key.slice('intent:'.length) as Intent, lang, context, conf, hits);
-      return this.referral(top.key.slice('oos:'.length), lang, context, conf, hits);
+    // Small talk and other agencies' topics win when no guide is the better match, or when the best
+    // guide matched at most one specific word of the message ("chào bạn, mình hỏi chút về thủ tục").
+    const other = hits.find((h) => h.kind !== 'guide');
+    const guideEvidence = bestGuide ? this.ranker.matched(bestGuide.key, residual) : 0;
+    const weakGuide =
+      !current && guideEvidence <= 1 && other !== undefined && other.score >= (bestGuide?.score ?? 0) * 0.3;
+    const chosen = top && top.kind !== 'guide' ? top : weakGuide ? other : undefined;
+    const chosenConf = chosen ? confidenceOf(chosen) : 0;
+    if (chosen && chosenConf >= this.policy.clarify) {
+      if (chosen.kind === 'intent')
+        return this.smallTalk(chosen.key.slice('intent:'.length) as Intent, lang, context, chosenConf, hits);
+      return this.referral(chosen.key.slice('oos:'.length), lang, context, chosenConf, hits);
     }
 
     // A follow-up in a conversation about a procedure: stay on it or on a neighbour the message points
