@@ -35,7 +35,7 @@ export interface ChannelModule {
   create(deps: ChannelDeps): MountedChannel;
 }
 
-/** The shared way a channel that is off answers its webhooks. */
+/** The shared way a channel that is off answers its webhooks; mount it under the channel's own path. */
 export function offRouter(router: Router, name: string, reason: string): Router {
   router.use((_req, res) => {
     res.status(503).json({ error: `${name} channel is off: ${reason}` });

@@ -7,9 +7,10 @@ const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30,
 
 export type Logger = Record<Level, (msg: string, fields?: Record<string, unknown>) => void>;
 
-/** Masks 12-digit citizen ID numbers and Vietnamese phone numbers, keeping the last digits for support. */
+/** Masks 12-digit citizen ID numbers, Vietnamese and international (E.164) phone numbers, keeping the last digits for support. */
 export function maskPersonalData(text: string): string {
   return text
+    .replace(/\+(?!84)\d{7,12}(\d{3})(?!\d)/g, '+***$1')
     .replace(/(?<!\d)\d{9}(\d{3})(?!\d)/g, '*********$1')
     .replace(
       /(?<![\d*])(?:\+?84|0)(?:[\s.-]?\d){6,8}((?:[\s.-]?\d){2})(?!\d)/g,

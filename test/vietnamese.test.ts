@@ -53,6 +53,9 @@ describe('personal data masking', () => {
     expect(masked).not.toMatch(/040195001234|0912 345 678|912345678/);
     expect(masked).toContain('*********234');
   });
+  it('masks international numbers, e.g. in channel conversation ids', () => {
+    expect(maskPersonalData('twilio-sms:+14155551234')).toBe('twilio-sms:+***234');
+  });
   it('leaves other numbers alone', () => {
     expect(maskPersonalData('lệ phí 8.000 đồng, 05 ngày làm việc')).toBe(
       'lệ phí 8.000 đồng, 05 ngày làm việc',

@@ -17,10 +17,9 @@ export const botFrameworkChannel: ChannelModule = {
   create({ config, bot, log, engine }) {
     const router = Router();
     if (!config.MicrosoftAppId || !config.MicrosoftAppPassword) {
-      return {
-        router: offRouter(router, 'botframework', 'MicrosoftAppId and MicrosoftAppPassword are not set'),
-        off: 'MicrosoftAppId and MicrosoftAppPassword are not set',
-      };
+      const off = 'MicrosoftAppId and MicrosoftAppPassword are not set';
+      router.use('/api/messages', offRouter(Router(), 'botframework', off));
+      return { router, off };
     }
     const settings = {
       MicrosoftAppId: config.MicrosoftAppId,

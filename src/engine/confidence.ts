@@ -21,7 +21,7 @@ export interface Calibration {
 }
 
 /** Fitted by `npm run eval -- --calibrate` on the tuning sets (eval/dev*.jsonl); rewrite it with that command. */
-export const DEFAULT_CALIBRATION: Calibration = calibrationFile as Calibration;
+export const DEFAULT_CALIBRATION: Calibration = calibrationFile;
 
 export interface ConfidenceFeatures {
   score: number;

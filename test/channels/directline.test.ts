@@ -24,7 +24,8 @@ afterAll(async () => {
   await running.close();
 });
 
-type Json = Record<string, any>;
+/** Parsed JSON, as untyped as JSON.parse gives it. */
+type Json = ReturnType<typeof JSON.parse>;
 
 async function call(
   method: string,
@@ -44,13 +45,13 @@ async function call(
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Json) : {}, headers: res.headers };
+  return { status: res.status, body: text ? JSON.parse(text) : {}, headers: res.headers };
 }
 
 async function startConversation() {
   const generated = await call('POST', '/tokens/generate');
   const started = await call('POST', '/conversations', generated.body.token, {});
-  return { token: generated.body.token as string, ...(started.body as Json) } as {
+  return { token: generated.body.token as string, ...started.body } as {
     token: string;
     conversationId: string;
     streamUrl: string;
@@ -168,14 +169,20 @@ describe('Direct Line conversations over REST', () => {
       token: generated.token,
       expires_in: expect.any(Number),
       streamUrl: expect.stringMatching(
-        new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/v3/directline/conversations/${generated.conversationId}/stream\\?t=`),
+        new RegExp(
+          `^ws://127\\.0\\.0\\.1:\\d+/v3/directline/conversations/${generated.conversationId}/stream\\?t=`,
+        ),
       ),
     });
     const again = await call('POST', '/conversations', generated.token);
     expect(again.status).toBe(200);
     expect(again.body.conversationId).toBe(generated.conversationId);
 
-    const history = await call('GET', `/conversations/${generated.conversationId}/activities`, generated.token);
+    const history = await call(
+      'GET',
+      `/conversations/${generated.conversationId}/activities`,
+      generated.token,
+    );
     expect(history.status).toBe(200);
     expect(history.body.watermark).toBe('1');
     expect(history.body.activities).toHaveLength(1);
@@ -276,6 +283,24 @@ describe('Direct Line WebSocket stream', () => {
     }
   });
 
+  it('delivers typing over the stream only, never stored', async () => {
+    const { token, conversationId, streamUrl } = await startConversation();
+    const stream = await openStream(streamUrl);
+    try {
+      const typing = await call('POST', `/conversations/${conversationId}/activities`, token, {
+        type: 'typing',
+        from: { id: 'u' },
+      });
+      expect(typing.status).toBe(200);
+      await stream.until(() => stream.activities().some((a) => a.type === 'typing'));
+      expect(stream.frames.find((f) => f.activities[0].type === 'typing')!.watermark).toBeUndefined();
+      const history = await call('GET', `/conversations/${conversationId}/activities`, token);
+      expect(history.body.activities.map((a: Json) => a.type)).toEqual(['message']);
+    } finally {
+      stream.ws.close();
+    }
+  });
+
   it('replays only what came after the watermark when reconnecting', async () => {
     const { token, conversationId } = await startConversation();
     await call('POST', `/conversations/${conversationId}/activities`, token, message('Lệ phí', 'c-a'));
@@ -344,10 +369,16 @@ describe('Direct Line errors and CORS', () => {
     expect((await call('POST', path, b.token, message('hi', 'x'))).status).toBe(403);
 
     const notStarted = (await call('POST', '/tokens/generate')).body;
-    const unknown = await call('GET', `/conversations/${notStarted.conversationId}/activities`, notStarted.token);
+    const unknown = await call(
+      'GET',
+      `/conversations/${notStarted.conversationId}/activities`,
+      notStarted.token,
+    );
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('NotFound');
-    expect((await call('GET', `/conversations/${notStarted.conversationId}`, notStarted.token)).status).toBe(404);
+    expect((await call('GET', `/conversations/${notStarted.conversationId}`, notStarted.token)).status).toBe(
+      404,
+    );
   });
 
   it('answers 400 for invalid activities and JSON, 413 for oversize bodies, never a stack trace', async () => {
@@ -393,7 +424,9 @@ describe('Direct Line errors and CORS', () => {
       expect.arrayContaining(['authorization', 'content-type', 'x-ms-bot-agent', 'x-requested-with']),
     );
     expect(res.headers.get('access-control-allow-methods')).toContain('POST');
-    const actual = await call('POST', '/tokens/generate', undefined, undefined, { origin: 'https://x.example' });
+    const actual = await call('POST', '/tokens/generate', undefined, undefined, {
+      origin: 'https://x.example',
+    });
     expect(actual.headers.get('access-control-allow-origin')).toBe('*');
   });
 });
@@ -417,9 +450,22 @@ describe('Direct Line with DIRECTLINE_SECRET', () => {
         headers: { authorization: 'Bearer not-the-secret' },
       });
       expect(wrong.status).toBe(401);
-      expect((await fetch(`${url}/tokens/generate`, { method: 'POST', headers: secretHeaders })).status).toBe(200);
+      expect((await fetch(`${url}/tokens/generate`, { method: 'POST', headers: secretHeaders })).status).toBe(
+        200,
+      );
       // Tokens signed with the secret's key are valid in every process that has the secret.
       expect(new TokenService(SECRET).authenticate(conv.token)).toMatchObject({ kind: 'token' });
+      // A token that expired (minted here with the same key, an hour ago) is refused with TokenExpired.
+      const expired = new TokenService(SECRET, () => Date.now() - 3600_000).issue(
+        conv.conversationId,
+        'dl_u',
+      );
+      const refresh = await fetch(`${url}/tokens/refresh`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${expired.token}` },
+      });
+      expect(refresh.status).toBe(403);
+      expect(await refresh.json()).toEqual({ error: { code: 'TokenExpired', message: 'token expired' } });
     } finally {
       await server.close();
     }
@@ -429,7 +475,12 @@ describe('Direct Line with DIRECTLINE_SECRET', () => {
 describe('MemoryDirectLineStore', () => {
   it('expires idle conversations, evicts the least recently active and trims old activities', async () => {
     let now = 0;
-    const store = new MemoryDirectLineStore({ idleMs: 1000, maxConversations: 2, maxActivities: 3, now: () => now });
+    const store = new MemoryDirectLineStore({
+      idleMs: 1000,
+      maxConversations: 2,
+      maxActivities: 3,
+      now: () => now,
+    });
     try {
       await store.open('conversation-a', 'dl_a');
       await store.open('conversation-b', 'dl_b');
@@ -450,6 +501,23 @@ describe('MemoryDirectLineStore', () => {
       store.sweep();
       expect(store.size).toBe(0);
       expect(await store.append('conversation-a', { type: 'message', timestamp: '' })).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('bounds the JSON weight of all conversations, dropping the least recently active', async () => {
+    const store = new MemoryDirectLineStore({ maxBytes: 2000 });
+    try {
+      const text = 'x'.repeat(400);
+      for (const id of ['conversation-a', 'conversation-b', 'conversation-c']) {
+        await store.open(id, 'dl_u');
+        await store.append(id, { type: 'message', text, timestamp: '' });
+        await store.append(id, { type: 'message', text, timestamp: '' });
+      }
+      expect(store.totalBytes).toBeLessThanOrEqual(2000);
+      expect(await store.get('conversation-a')).toBeUndefined();
+      expect((await store.since('conversation-c', 0))!.activities).toHaveLength(2);
     } finally {
       await store.close();
     }

@@ -425,6 +425,34 @@ describe('Zalo OA channel (/webhooks/zalo)', () => {
     expect(h.logs.join('\n')).toMatch(/"zaloError":-230/);
   });
 
+  it('does not resend a message whose request timed out (it may have been delivered)', async () => {
+    await h.close();
+    h = await start({ requestTimeoutMs: 100 });
+    let calls = 0;
+    nock(API)
+      .post('/v3.0/oa/message/cs')
+      .times(2)
+      .delay(1000)
+      .reply(() => {
+        calls += 1;
+        return [200, SUCCESS(calls)];
+      });
+    await h.deliver(textEvent('xin chào'));
+    await h.channel.idle();
+    expect(h.logs.join('\n')).toMatch(/not resent/);
+    expect(nock.pendingMocks()).toHaveLength(1);
+  });
+
+  it('retries a connection failure', async () => {
+    nock(API).post('/v3.0/oa/message/cs').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    const sent = fakeSendApi();
+    await h.deliver(textEvent('xin chào'));
+    await h.channel.idle();
+    expect(sent.length).toBeGreaterThan(0);
+    expect(h.logs.join('\n')).toMatch(/zalo send will be retried/);
+    expect(h.logs.join('\n')).not.toMatch(/not delivered/);
+  });
+
   it('on -216 refreshes the token once through OAuth v4, keeps the new refresh token, and resends', async () => {
     const sent = fakeSendApi((r, n) =>
       r.headers['access_token'] === 'access-token-1'
@@ -540,6 +568,56 @@ describe('Zalo rendering of long answers', () => {
     const buttons = toButtons(choices);
     expect(buttons.map((b) => b.payload)).toEqual(['v0', 'v1', 'v2', 'v3', 'v6']);
     expect(buttons.every((b) => b.title.length <= 100 && b.type === 'oa.query.show')).toBe(true);
+  });
+});
+
+describe('Zalo conversations', () => {
+  const echoBot: Partial<AssistantBot> = {
+    run: async (turn) => {
+      await turn.sendActivity({ type: 'message', text: `echo: ${turn.activity.text ?? ''}` });
+    },
+  };
+
+  it("answers one user's messages in the order they came, even when a send is slow", async () => {
+    const h = await start({ bot: echoBot });
+    try {
+      const arrivals: string[] = [];
+      nock(API)
+        .persist()
+        .post('/v3.0/oa/message/cs')
+        .reply(async (_uri, body) => {
+          const text: string = (typeof body === 'string' ? JSON.parse(body) : body).message.text;
+          arrivals.push(text);
+          if (text === 'echo: một') {
+            await new Promise((resolve) => setTimeout(resolve, 150));
+            arrivals.push('(một answered)');
+          }
+          return [200, SUCCESS(arrivals.length)];
+        });
+      await h.deliver(textEvent('một'));
+      await h.deliver(textEvent('hai'));
+      await h.deliver(textEvent('ba'));
+      await h.channel.idle();
+      expect(arrivals).toEqual(['echo: một', '(một answered)', 'echo: hai', 'echo: ba']);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('keeps user ids sent as bare 19-digit numbers exact', async () => {
+    const h = await start({ bot: echoBot });
+    try {
+      const sent = fakeSendApi();
+      const event = textEvent('xin chào');
+      const raw = JSON.stringify(event).replace('"id":"2468458835296117922"', '"id":2468458835296117922');
+      expect(raw).toContain('"id":2468458835296117922');
+      const res = await h.post(raw, { 'X-ZEvent-Signature': sign(raw, event.timestamp) });
+      expect(res.status).toBe(200);
+      await h.channel.idle();
+      expect(sent[0]!.body.recipient.user_id).toBe('2468458835296117922');
+    } finally {
+      await h.close();
+    }
   });
 });
 

@@ -65,7 +65,11 @@ describe('citizen page over HTTP', () => {
   });
 
   it('escapes every text it puts in the page', () => {
-    const html = renderPage('n"once', { ...TEXTS, title: '<script>alert(1)</script>', placeholder: '" onfocus="x' });
+    const html = renderPage('n"once', {
+      ...TEXTS,
+      title: '<script>alert(1)</script>',
+      placeholder: '" onfocus="x',
+    });
     expect(html).not.toContain('<script>alert');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('data-placeholder="&quot; onfocus=&quot;x"');
@@ -73,7 +77,9 @@ describe('citizen page over HTTP', () => {
   });
 
   it('serves the Web Chat bundle from node_modules, gzipped and cacheable, and the page assets', async () => {
-    const bundle = await fetch(`${running.url}/webchat/webchat.js`, { headers: { 'accept-encoding': 'gzip' } });
+    const bundle = await fetch(`${running.url}/webchat/webchat.js`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get('content-type')).toMatch(/javascript/);
     expect(bundle.headers.get('content-encoding')).toBe('gzip');
@@ -117,10 +123,10 @@ describeBrowser(browserTitle, () => {
       locale: 'vi-VN',
     });
     page = context.pages()[0] ?? (await context.newPage());
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => {
-        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-      });
+    // Runs in the page (a string: this project's TypeScript has no DOM types).
+    await page.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (e) =>
+        console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
     });
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(m.text());
@@ -149,13 +155,19 @@ describeBrowser(browserTitle, () => {
     await input.press('Enter');
     // The markdown answer: the guide's title in bold, then the facet.
     await page.locator('strong', { hasText: 'Đăng ký khai sinh' }).first().waitFor({ timeout: 15_000 });
-    await page.getByText(/·\s*Giấy tờ/).first().waitFor();
+    await page
+      .getByText(/·\s*Giấy tờ/)
+      .first()
+      .waitFor();
     const link = page.locator('a[href^="https://dichvucong.gov.vn/"]').first();
     await expect(link.getAttribute('target')).resolves.toBe('_blank');
     await expectAllSent();
 
     await page.getByRole('button', { name: 'Lệ phí', exact: true }).last().click();
-    await page.getByText(/·\s*Lệ phí/).first().waitFor({ timeout: 15_000 });
+    await page
+      .getByText(/·\s*Lệ phí/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await expectAllSent();
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
@@ -168,7 +180,7 @@ describeBrowser(browserTitle, () => {
     await expectAllSent();
 
     // Usable on a 360 px phone: nothing wider than the screen.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
 
     expect(await page.locator('body').innerText()).not.toMatch(SEND_FAILED);

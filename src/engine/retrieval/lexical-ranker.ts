@@ -8,6 +8,7 @@
  */
 import MiniSearch, { type SearchOptions } from 'minisearch';
 import type { Analyzer } from '../text/analyzer';
+import { PhraseIndex } from './phrase-index';
 
 export type TargetKind = 'guide' | 'intent' | 'out_of_scope';
 
@@ -37,7 +38,7 @@ const PHRASE_WEIGHT = 0.5;
 export class LexicalRanker {
   private readonly index: MiniSearch<{ id: string }>;
   /** One document per example question, alias and name: the nearest phrasing, not the whole guide. */
-  private readonly phrasings: MiniSearch<{ id: number; key: string; text: string }>;
+  private readonly phrasings: PhraseIndex;
   private readonly targets: Map<string, Target>;
   private readonly vocabulary = new Set<string>();
   /** Folded syllables of each target's texts, to tell how much of a question a target covers. */
@@ -70,17 +71,12 @@ export class LexicalRanker {
       },
     });
     this.index.addAll(targets.map((t) => ({ id: t.key })));
-    this.phrasings = new MiniSearch({
-      idField: 'id',
-      fields: ['text'],
-      storeFields: ['key'],
-      tokenize,
-      processTerm: (t) => t,
-    });
-    let n = 0;
-    this.phrasings.addAll(
+    this.phrasings = new PhraseIndex(
       targets.flatMap((t) =>
-        [...t.title.split('\n'), ...t.aliases, ...t.examples].map((text) => ({ id: n++, key: t.key, text })),
+        [...t.title.split('\n'), ...t.aliases, ...t.examples].map((text) => ({
+          key: t.key,
+          terms: this.analyzer.analyze(text).terms,
+        })),
       ),
     );
     for (const t of targets) {
@@ -120,17 +116,14 @@ export class LexicalRanker {
       tokenize: (s: string) => s.split(' '),
       processTerm: (t: string) => t,
       combineWith: 'OR',
+      // Typos are corrected on folded syllables only (plain a-z), and only when the word is unknown.
       fuzzy: (term: string) =>
-        term.length >= 4 && !term.includes('_') && !this.vocabulary.has(term) ? 1 : false,
+        term.length >= 4 && /^[a-z]+$/.test(term) && !this.vocabulary.has(term) ? 1 : false,
       weights: { fuzzy: 0.5, prefix: 0 },
     };
     const query = terms.join(' ');
     const results = this.index.search(query, { ...options, boost: this.boosts });
-    const nearest = new Map<string, number>();
-    for (const r of this.phrasings.search(query, options)) {
-      const key = r.key as string;
-      nearest.set(key, Math.max(nearest.get(key) ?? 0, r.score));
-    }
+    const nearest = this.phrasings.nearest(terms);
     const topGuide = results[0]?.score ?? 1;
     const topPhrase = Math.max(1e-9, ...nearest.values());
     return results

@@ -32,6 +32,10 @@ export function cleanText(text: string): string {
  * i/y variants unified. "hoà" and "hòa" both give "hoa2"; "ký" and "kí" give "ki1".
  */
 export function canonicalSyllable(syllable: string): string {
+  return memo(canonicalCache, syllable, computeCanonical);
+}
+
+function computeCanonical(syllable: string): string {
   let tone = '';
   const base = syllable
     .normalize('NFD')
@@ -45,6 +49,10 @@ export function canonicalSyllable(syllable: string): string {
 
 /** The syllable without any diacritics: "đăng" → "dang". */
 export function foldSyllable(syllable: string): string {
+  return memo(foldCache, syllable, computeFold);
+}
+
+function computeFold(syllable: string): string {
   return syllable.normalize('NFD').replace(ANY_MARK, '').replace(/đ/g, 'd').replace(I_Y_ONSET, '$1i$2');
 }
 
@@ -61,4 +69,19 @@ export function hasDiacritics(syllable: string): boolean {
 /** Removes every diacritic of a text but keeps its casing and punctuation (used to generate eval variants). */
 export function stripDiacritics(text: string): string {
   return text.normalize('NFD').replace(ANY_MARK, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
+}
+
+// Syllables repeat endlessly (Vietnamese has about 7,000), so both reductions are memoised; the caches
+// are cleared when full so odd input (long numbers, foreign words) cannot grow them without bound.
+const CACHE_LIMIT = 50_000;
+const canonicalCache = new Map<string, string>();
+const foldCache = new Map<string, string>();
+
+function memo(cache: Map<string, string>, key: string, compute: (k: string) => string): string {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  const value = compute(key);
+  cache.set(key, value);
+  return value;
 }
