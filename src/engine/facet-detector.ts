@@ -21,6 +21,8 @@ interface Cue {
 
 export class FacetDetector {
   private readonly cues: Cue[];
+  /** Cues by their first syllable, so detection looks only at cues that can start at each position. */
+  private readonly byFirst = new Map<string, Cue[]>();
   private readonly handoffCues: string[][];
 
   constructor(file: FacetsFile) {
@@ -29,13 +31,19 @@ export class FacetDetector {
       f.cues.map((c) => ({ facet: f.facet, folded: fold(c), order })),
     );
     this.handoffCues = file.handoff_cues.map(fold);
+    for (const cue of this.cues) {
+      const first = cue.folded[0];
+      if (first === undefined) continue;
+      this.byFirst.set(first, [...(this.byFirst.get(first) ?? []), cue]);
+    }
   }
 
   detect(folded: string[]): FacetMatch {
     let best: Cue | undefined;
     const covered = new Set<number>();
-    for (const cue of this.cues) {
-      for (const at of occurrences(folded, cue.folded)) {
+    for (let at = 0; at < folded.length; at++) {
+      for (const cue of this.byFirst.get(folded[at] as string) ?? []) {
+        if (!cue.folded.every((c, j) => folded[at + j] === c)) continue;
         cue.folded.forEach((_, j) => covered.add(at + j));
         if (
           !best ||
