@@ -3,16 +3,19 @@ import { compileLexicon } from '../src/engine/text/lexicon';
 import { loadKnowledge } from '../src/knowledge/load-knowledge';
 import { REAL_KNOWLEDGE } from './support/fixture-knowledge';
 
-const lexicon = compileLexicon({
-  abbreviations: { gks: 'giấy khai sinh', đk: 'đăng ký', ko: 'không', 'ub nd': 'ủy ban nhân dân' },
-  synonyms: [
-    { means: 'khai tử', phrases: ['giấy chứng tử', 'báo tử'] },
-    { means: 'nước ngoài', phrases: ['người Pháp'] },
-  ],
-  stopwords: ['ạ', 'cho', 'em'],
-  accented_stopwords: ['còn'],
-  generic: ['hồ sơ'],
-});
+const lexicon = compileLexicon(
+  {
+    abbreviations: { gks: 'giấy khai sinh', đk: 'đăng ký', ko: 'không', 'ub nd': 'ủy ban nhân dân' },
+    synonyms: [
+      { means: 'khai tử', phrases: ['giấy chứng tử', 'báo tử'] },
+      { means: 'nước ngoài', phrases: ['người Pháp'] },
+    ],
+    stopwords: ['ạ', 'cho', 'em', 'bạn'],
+    accented_stopwords: ['còn'],
+    generic: ['hồ sơ'],
+  },
+  ['Chứng thực bản sao'],
+);
 const analyzer = new Analyzer(lexicon);
 
 describe('lexicon', () => {
@@ -31,10 +34,23 @@ describe('lexicon', () => {
     expect(analyzer.analyze('bố cháu là người Pháp').terms).toContain('nuoc_ngoai');
   });
 
-  it('drops stopwords, and accented-only stopwords only with their diacritics', () => {
+  it('drops stopwords; typed with diacritics only the exact word', () => {
     expect(analyzer.analyze('cho em hỏi ạ').content).toEqual(['hoi']);
     expect(analyzer.analyze('còn lệ phí').content).toEqual(['le', 'phi']);
-    expect(analyzer.analyze('khai sinh cho con').content).toEqual(['khai', 'sinh', 'con']);
+    expect(analyzer.analyze('chứng thực bản sao, bạn ơi').content).toEqual([
+      'chung',
+      'thuc',
+      'ban',
+      'sao',
+      'oi',
+    ]);
+  });
+
+  it('keeps an ambiguous stopword typed without diacritics in bigrams, not as content', () => {
+    const a = analyzer.analyze('chung thuc ban sao');
+    expect(a.content).toEqual(['chung', 'thuc', 'sao']);
+    expect(a.terms).toEqual(expect.arrayContaining(['thuc_ban', 'ban_sao']));
+    expect(a.terms).not.toContain('ban');
   });
 
   it('marks generic domain words', () => {

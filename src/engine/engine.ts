@@ -91,7 +91,9 @@ export class Engine {
   ) {
     this.version = knowledge.version;
     this.mode = options.dense ? 'hybrid' : 'lexical';
-    this.analyzer = new Analyzer(compileLexicon(knowledge.lexicon));
+    // Names and aliases of procedures are never swallowed by stopwords typed without diacritics.
+    const names = knowledge.guides.flatMap((g) => [g.title, ...g.aliases]);
+    this.analyzer = new Analyzer(compileLexicon(knowledge.lexicon, names));
     const targets = buildTargets(knowledge);
     this.ranker = new LexicalRanker(this.analyzer, targets);
     this.targetsPassages = buildPassages(targets);

@@ -47,6 +47,10 @@ export class Analyzer {
     const kept: string[] = [];
     syllables.forEach((s, i) => {
       const f = folded[i] as string;
+      if (this.lexicon.isAmbiguous(s)) {
+        kept.push(f);
+        return;
+      }
       if (this.lexicon.isStopword(s)) return;
       kept.push(f);
       terms.push(f);

@@ -22,14 +22,20 @@ export interface CompiledLexicon {
   expandAbbreviations(syllables: string[]): string[];
   /** Phrases (as cleaned syllables) implied by synonyms found in the folded syllables. */
   impliedPhrases(folded: string[]): string[][];
-  /** A syllable as typed (lower case): `stopwords` match without diacritics, `accented_stopwords`
-   * only with them ("còn" is dropped, "con", which may mean "child", is not). */
+  /**
+   * A syllable as typed (lower case). Typed with diacritics, it is a stopword only if it is one exactly
+   * ("bạn" is, "bản" is not). Typed without, only if no word of a procedure's name or aliases folds to
+   * the same letters ("ban" may be "bản sao", "tu" may be "khai tử": both are kept).
+   */
   isStopword(syllable: string): boolean;
+  /** A stopword typed without diacritics whose letters also spell a word of a procedure's name
+   * ("tu": "từ" or "khai tử"): not content, but kept in bigrams so "khai tu" still matches. */
+  isAmbiguous(syllable: string): boolean;
   /** A folded syllable that belongs to no procedure in particular ("ho", "so", "giay", "nop"). */
   isGeneric(folded: string): boolean;
 }
 
-export function compileLexicon(file: LexiconFile): CompiledLexicon {
+export function compileLexicon(file: LexiconFile, protectedWords: Iterable<string> = []): CompiledLexicon {
   const abbreviations = new Map<string, Abbreviation[]>();
   for (const [key, expansion] of Object.entries(file.abbreviations)) {
     const raw = cleanText(key).split(' ').filter(Boolean);
@@ -55,9 +61,19 @@ export function compileLexicon(file: LexiconFile): CompiledLexicon {
       synonyms.set(first, bucket);
     }
   }
-  const stopwords = new Set(file.stopwords.map((w) => foldSyllable(cleanText(w))));
+  const allStopwords = [...file.stopwords, ...file.accented_stopwords].map((w) => cleanText(w));
+  const exactStopwords = new Set(allStopwords.map(canonicalSyllable));
+  const foldedStopwords = new Set(allStopwords.map(foldSyllable));
+  const ambiguous = new Set<string>();
+  for (const word of protectedWords) {
+    for (const s of cleanText(word).split(' ')) {
+      const folded = foldSyllable(s);
+      if (hasDiacritics(s) && !exactStopwords.has(canonicalSyllable(s)) && foldedStopwords.has(folded)) {
+        ambiguous.add(folded);
+      }
+    }
+  }
   const generic = new Set(file.generic.flatMap((w) => cleanText(w).split(' ').map(foldSyllable)));
-  const accentedStopwords = new Set(file.accented_stopwords.map((w) => canonicalSyllable(cleanText(w))));
 
   /** A typed syllable matches a lexicon syllable exactly, or by its folded form when typed without diacritics. */
   const sameSyllable = (typed: string, key: string) =>
@@ -92,8 +108,10 @@ export function compileLexicon(file: LexiconFile): CompiledLexicon {
       return found;
     },
     isGeneric: (folded) => generic.has(folded),
+    isAmbiguous: (syllable) => !hasDiacritics(syllable) && ambiguous.has(syllable),
     isStopword: (syllable) =>
-      stopwords.has(foldSyllable(syllable)) ||
-      (hasDiacritics(syllable) && accentedStopwords.has(canonicalSyllable(syllable))),
+      hasDiacritics(syllable)
+        ? exactStopwords.has(canonicalSyllable(syllable))
+        : foldedStopwords.has(syllable),
   };
 }
