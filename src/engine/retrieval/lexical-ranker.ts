@@ -82,7 +82,10 @@ export class LexicalRanker {
     for (const t of targets) {
       const lines = [t.title, ...t.aliases, ...t.examples, ...t.body].flatMap((x) => x.split('\n'));
       this.syllables.set(t.key, new Set(lines.flatMap((line) => this.analyzer.analyze(line).folded)));
-      const titleLines = t.title.split('\n').map((line) => this.analyzer.analyze(line).content);
+      // Generic words ("đăng ký", "cấp", "thủ tục") say nothing about which procedure a name is.
+      const titleLines = t.title
+        .split('\n')
+        .map((line) => this.analyzer.analyze(line).content.filter((s) => !this.analyzer.isGeneric(s)));
       this.titles.set(
         t.key,
         titleLines.filter((line) => line.length > 0),
