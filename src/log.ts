@@ -21,8 +21,10 @@ export function maskPersonalData(text: string): string {
 function maskDeep(value: unknown): unknown {
   if (typeof value === 'string') return maskPersonalData(value);
   if (Array.isArray(value)) return value.map(maskDeep);
-  if (value instanceof Error)
-    return { name: value.name, message: maskPersonalData(value.message), stack: value.stack };
+  if (value instanceof Error) {
+    const stack = value.stack === undefined ? undefined : maskPersonalData(value.stack);
+    return { name: value.name, message: maskPersonalData(value.message), stack };
+  }
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)]));
   }

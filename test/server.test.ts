@@ -1,4 +1,7 @@
-import { startTestServer } from './support/test-server';
+import { parseConfig } from '../src/config';
+import type { Engine } from '../src/engine/engine';
+import { startServer } from '../src/server/start-server';
+import { sharedEngine, startTestServer, testLogger } from './support/test-server';
 import type { RunningServer } from '../src/server/start-server';
 
 let running: RunningServer;
@@ -14,6 +17,34 @@ const post = (
   body: string,
   headers: Record<string, string> = { 'content-type': 'application/json' },
 ) => fetch(running.url + path, { method: 'POST', body, headers });
+
+describe('graceful shutdown', () => {
+  it('finishes a turn in flight, then stops accepting', async () => {
+    const engine = await sharedEngine();
+    const slow = Object.create(engine) as Engine;
+    slow.ask = async (...args) => {
+      await new Promise((r) => setTimeout(r, 300));
+      return engine.ask(...args);
+    };
+    const server = await startServer({
+      config: parseConfig({ PORT: '0' }),
+      log: testLogger(),
+      engine: () => slow,
+    });
+    const inFlight = fetch(`${server.url}/api/ask`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'lệ phí kết hôn' }),
+      headers: { 'content-type': 'application/json', connection: 'close' },
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const closing = server.close();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ procedure: 'ho-tich/ket-hon' });
+    await closing;
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+});
 
 describe('HTTP server basics', () => {
   it('reports health with the knowledge version and mode', async () => {
