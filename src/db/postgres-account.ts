@@ -34,10 +34,16 @@ export function postgresAccount(onCreate: (msg: string) => void): PostgresAccoun
   if (!runningAsRoot()) return undefined;
   let uid = idOf('-u', 'postgres');
   if (uid === undefined) {
-    onCreate('creating the system user "postgres" to run the embedded PostgreSQL (it refuses to run as root)');
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], {
-      stdio: 'ignore',
-    });
+    onCreate(
+      'creating the system user "postgres" to run the embedded PostgreSQL (it refuses to run as root)',
+    );
+    execFileSync(
+      'useradd',
+      ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'],
+      {
+        stdio: 'ignore',
+      },
+    );
     uid = idOf('-u', 'postgres');
   }
   const gid = idOf('-g', 'postgres');

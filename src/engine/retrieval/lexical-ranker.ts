@@ -1,14 +1,18 @@
 /**
  * The lexical ranker: BM25+ over every target the engine can pick (guides, small-talk intents,
- * out-of-scope topics), with MiniSearch doing the indexing and scoring. MiniSearch is used rather than
- * a hand-written BM25 because it is small, maintained, fast (radix-tree index), scores per field with
- * boosts and corrects typos with bounded edit distance; the project keeps control of tokenisation by
- * handing it the analyser's terms. Typo correction runs only for terms the knowledge does not contain,
- * so a correct word never drifts to a neighbour.
+ * out-of-scope topics), in two views fused together:
+ * - the whole target, with weighted fields (name, aliases, example questions, facet texts);
+ * - the nearest single phrasing (one example question, alias or name), so a question close to one
+ *   example is not drowned by a long guide;
+ * times a bonus for how much of the target's name the question spells out.
+ *
+ * The scoring is MiniSearch's (BM25+ per field, boosts, coordination, typo correction); the project
+ * first used MiniSearch itself and measured 2–3 ms a question, most of it spent walking result maps
+ * for thousands of short phrasings. The same scoring over precomputed postings (bm25-index.ts) gives
+ * the same rankings on every eval set in well under a millisecond, so the engine owns these 150 lines.
  */
-import MiniSearch, { type SearchOptions } from 'minisearch';
 import type { Analyzer } from '../text/analyzer';
-import { PhraseIndex } from './phrase-index';
+import { Bm25Index } from './bm25-index';
 
 export type TargetKind = 'guide' | 'intent' | 'out_of_scope';
 
@@ -29,63 +33,67 @@ export interface LexicalHit {
 }
 
 const FIELDS = ['title', 'aliases', 'examples', 'body'] as const;
-export const DEFAULT_BOOSTS = { title: 2, aliases: 2, examples: 1, body: 0.25 };
+type Field = (typeof FIELDS)[number];
+export const DEFAULT_BOOSTS: Record<Field, number> = { title: 2, aliases: 2, examples: 1, body: 0.25 };
 /** Score multiplier per unit of title coverage (see titleCoverage). */
 const TITLE_BONUS = 0.5;
 /** Weight of the nearest single phrasing beside the whole-target match (both scaled to their best). */
 const PHRASE_WEIGHT = 0.5;
 
 export class LexicalRanker {
-  private readonly index: MiniSearch<{ id: string }>;
-  /** One document per example question, alias and name: the nearest phrasing, not the whole guide. */
-  private readonly phrasings: PhraseIndex;
-  private readonly targets: Map<string, Target>;
-  private readonly vocabulary = new Set<string>();
+  private readonly whole: Bm25Index;
+  /** One document per example question, alias and name. */
+  private readonly phrasings: Bm25Index;
+  private readonly phraseOwner: number[] = [];
+  private readonly targets: Target[];
   /** Folded syllables of each target's texts, to tell how much of a question a target covers. */
   private readonly syllables = new Map<string, Set<string>>();
-  /** Folded content syllables of each line of a target's title (Vietnamese and English names). */
+  /** Folded specific syllables of each line of a target's name (Vietnamese and English). */
   private readonly titles = new Map<string, string[][]>();
 
   constructor(
     private readonly analyzer: Analyzer,
     targets: Target[],
-    private readonly boosts: Record<(typeof FIELDS)[number], number> = DEFAULT_BOOSTS,
+    boosts: Record<Field, number> = DEFAULT_BOOSTS,
   ) {
-    this.targets = new Map(targets.map((t) => [t.key, t]));
-    const tokenize = (field: string) =>
-      field.split('\n').flatMap((line) => {
-        const terms = this.analyzer.analyze(line).terms;
-        for (const t of terms) this.vocabulary.add(t);
-        return terms;
-      });
-    this.index = new MiniSearch({
-      idField: 'id',
-      fields: [...FIELDS],
-      tokenize,
-      processTerm: (t) => t,
-      extractField: (doc, field) => {
-        if (field === 'id') return doc.id;
-        const target = this.targets.get(doc.id)!;
-        const value = target[field as (typeof FIELDS)[number]];
-        return Array.isArray(value) ? value.join('\n') : value;
-      },
-    });
-    this.index.addAll(targets.map((t) => ({ id: t.key })));
-    this.phrasings = new PhraseIndex(
-      targets.flatMap((t) =>
-        [...t.title.split('\n'), ...t.aliases, ...t.examples].map((text) => ({
-          key: t.key,
-          terms: this.analyzer.analyze(text).terms,
-        })),
-      ),
+    this.targets = targets;
+    // Each line is analysed once, then used by every view below.
+    const cache = new Map<string, ReturnType<Analyzer['analyze']>>();
+    const analyze = (line: string) => {
+      let a = cache.get(line);
+      if (!a) cache.set(line, (a = this.analyzer.analyze(line)));
+      return a;
+    };
+    const termsOf = (lines: string[]) =>
+      lines.flatMap((x) => x.split('\n')).flatMap((line) => analyze(line).terms);
+    this.whole = new Bm25Index(
+      targets.map((t) => ({
+        fields: {
+          title: termsOf([t.title]),
+          aliases: termsOf(t.aliases),
+          examples: termsOf(t.examples),
+          body: termsOf(t.body),
+        },
+      })),
+      boosts,
+      true,
     );
+    const phrases: { fields: { text: string[] } }[] = [];
+    targets.forEach((t, owner) => {
+      for (const text of [...t.title.split('\n'), ...t.aliases, ...t.examples]) {
+        phrases.push({ fields: { text: analyze(text).terms } });
+        this.phraseOwner.push(owner);
+      }
+    });
+    this.phrasings = new Bm25Index(phrases, { text: 1 }, false);
+
     for (const t of targets) {
       const lines = [t.title, ...t.aliases, ...t.examples, ...t.body].flatMap((x) => x.split('\n'));
-      this.syllables.set(t.key, new Set(lines.flatMap((line) => this.analyzer.analyze(line).folded)));
+      this.syllables.set(t.key, new Set(lines.flatMap((line) => analyze(line).folded)));
       // Generic words ("đăng ký", "cấp", "thủ tục") say nothing about which procedure a name is.
       const titleLines = t.title
         .split('\n')
-        .map((line) => this.analyzer.analyze(line).content.filter((s) => !this.analyzer.isGeneric(s)));
+        .map((line) => analyze(line).content.filter((s) => !this.analyzer.isGeneric(s)));
       this.titles.set(
         t.key,
         titleLines.filter((line) => line.length > 0),
@@ -115,31 +123,27 @@ export class LexicalRanker {
   /** Targets scored for the given query terms, best first; `content` are the question's folded content syllables. */
   rank(terms: string[], content: ReadonlySet<string> = new Set()): LexicalHit[] {
     if (terms.length === 0) return [];
-    const options: SearchOptions = {
-      tokenize: (s: string) => s.split(' '),
-      processTerm: (t: string) => t,
-      combineWith: 'OR',
-      // Typos are corrected on folded syllables only (plain a-z), and only when the word is unknown.
-      fuzzy: (term: string) =>
-        term.length >= 4 && /^[a-z]+$/.test(term) && !this.vocabulary.has(term) ? 1 : false,
-      weights: { fuzzy: 0.5, prefix: 0 },
-    };
-    const query = terms.join(' ');
-    const results = this.index.search(query, { ...options, boost: this.boosts });
-    const nearest = this.phrasings.nearest(terms);
-    const topGuide = results[0]?.score ?? 1;
-    const topPhrase = Math.max(1e-9, ...nearest.values());
-    return results
-      .map((r) => {
-        const target = this.targets.get(r.id as string)!;
-        const bonus = 1 + TITLE_BONUS * this.titleCoverage(target.key, content);
-        const phrase = (nearest.get(target.key) ?? 0) / topPhrase;
-        return {
-          key: target.key,
-          kind: target.kind,
-          score: (r.score / topGuide + PHRASE_WEIGHT * phrase) * bonus * topGuide,
-        };
-      })
-      .sort((a, b) => b.score - a.score);
+    const whole = this.whole.search(terms);
+    const nearest = new Float64Array(this.targets.length);
+    this.phrasings.search(terms).forEach((score, phrase) => {
+      const owner = this.phraseOwner[phrase] as number;
+      if (score > (nearest[owner] ?? 0)) nearest[owner] = score;
+    });
+    const topWhole = Math.max(...whole);
+    if (topWhole <= 0) return [];
+    const topPhrase = Math.max(1e-9, ...nearest);
+    const hits: LexicalHit[] = [];
+    this.targets.forEach((target, i) => {
+      const score = whole[i] ?? 0;
+      if (score <= 0) return;
+      const bonus = 1 + TITLE_BONUS * this.titleCoverage(target.key, content);
+      const phrase = (nearest[i] ?? 0) / topPhrase;
+      hits.push({
+        key: target.key,
+        kind: target.kind,
+        score: (score / topWhole + PHRASE_WEIGHT * phrase) * bonus * topWhole,
+      });
+    });
+    return hits.sort((a, b) => b.score - a.score);
   }
 }

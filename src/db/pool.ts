@@ -1,0 +1,26 @@
+/**
+ * The app's `pg` connection pool. Errors of idle connections (a restarted or stopped server) are logged
+ * instead of crashing the process; connecting gives up after a few seconds so a dead database makes
+ * callers fail fast rather than hang.
+ */
+import { Pool } from 'pg';
+import type { Logger } from '../log';
+
+export interface PoolOptions {
+  /** Most connections this process opens (default 20; the embedded server allows 100). */
+  max?: number;
+  connectionTimeoutMillis?: number;
+}
+
+export function createPool(connectionString: string, log: Logger, options: PoolOptions = {}): Pool {
+  const pool = new Pool({
+    connectionString,
+    max: options.max ?? 20,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
+    idleTimeoutMillis: 30000,
+    keepAlive: true,
+    application_name: 'tro-ly-tu-phap',
+  });
+  pool.on('error', (err) => log.warn('idle database connection failed', { error: err }));
+  return pool;
+}
