@@ -130,6 +130,7 @@ export class TranscriptRecorder {
   private failures = 0;
   private lastError: string | undefined;
   private dropped = 0;
+  private inFlight = 0;
   private lastDropWarning = 0;
   private closed = false;
   private readonly options: Required<RecorderOptions>;
@@ -180,7 +181,7 @@ export class TranscriptRecorder {
     if (answers && this.failures > 0 && this.timer) void this.flush(); // it is back: retry now
     return {
       status: answers && this.failures === 0 ? 'ok' : 'degraded',
-      queued: this.queue.length,
+      queued: this.queue.length + this.inFlight,
       dropped: this.dropped,
       ...(this.lastError !== undefined && { lastError: this.lastError }),
     };
@@ -240,14 +241,17 @@ export class TranscriptRecorder {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.batchSize);
+      this.inFlight = batch.length;
       try {
         await this.pool.query(INSERT, parameters(batch));
       } catch (err) {
+        this.inFlight = 0;
         this.queue.unshift(...batch);
         this.trim();
         this.failed(err);
         return;
       }
+      this.inFlight = 0;
       if (this.failures > 0)
         this.log.info('transcript recording recovered', {
           failures: this.failures,

@@ -32,8 +32,7 @@ export interface LexicalHit {
   score: number;
 }
 
-const FIELDS = ['title', 'aliases', 'examples', 'body'] as const;
-type Field = (typeof FIELDS)[number];
+type Field = 'title' | 'aliases' | 'examples' | 'body';
 export const DEFAULT_BOOSTS: Record<Field, number> = { title: 2, aliases: 2, examples: 1, body: 0.25 };
 /** Score multiplier per unit of title coverage (see titleCoverage). */
 const TITLE_BONUS = 0.5;
