@@ -4,6 +4,7 @@
  * to the store under the next watermark, which pushes it to the conversation's sockets. Replies get
  * the server's id, timestamp and the bot's identity; typing goes to sockets only.
  */
+import { answerOf } from '../../src/bot/assistant-bot';
 import { randomUUID } from 'node:crypto';
 import type { ChannelDeps } from '../channel';
 import type { ReplySink } from '../../src/bot/turn-adapter';
@@ -100,7 +101,23 @@ export class ConversationTurns {
     replyToVisible: boolean,
   ): Promise<void> {
     if (reply.type === 'trace') return;
-    const json = JSON.parse(JSON.stringify(reply)) as Record<string, unknown>;
+    // The browser needs the text and buttons, not the engine's whole answer record: keep what
+    // identifies the answer (for feedback and support) and drop the rest before copying.
+    const record = answerOf(reply);
+    const slim = record
+      ? {
+          ...reply,
+          channelData: {
+            trolytuphap: {
+              procedure: record.procedure,
+              facet: record.facet,
+              decision: record.decision,
+              knowledge_version: record.knowledge_version,
+            },
+          },
+        }
+      : reply;
+    const json = JSON.parse(JSON.stringify(slim)) as Record<string, unknown>;
     for (const field of ['id', 'serviceUrl', 'channelId', 'conversation', 'from', 'recipient', 'timestamp'])
       delete json[field];
     if (!replyToVisible) delete json.replyToId;

@@ -229,7 +229,7 @@ describe('Direct Line conversations over REST', () => {
       textFormat: 'markdown',
       text: expect.stringContaining('Đăng ký khai sinh'),
       from: { role: 'bot', name: 'Trợ lý Tư pháp' },
-      channelData: { trolytuphap: { record: { procedure: 'ho-tich/khai-sinh' } } },
+      channelData: { trolytuphap: { procedure: 'ho-tich/khai-sinh', decision: 'answer' } },
     });
     const buttons = (reply.suggestedActions.actions as Json[]).map((a) => a.title);
     expect(buttons).toEqual(expect.arrayContaining(['Lệ phí', 'Gặp cán bộ']));
@@ -237,7 +237,7 @@ describe('Direct Line conversations over REST', () => {
     await call('POST', `/conversations/${conversationId}/activities`, token, message('Lệ phí', 'client-2'));
     const fee = await call('GET', `/conversations/${conversationId}/activities?watermark=3`, token);
     expect(fee.body.activities.map((a: Json) => a.from.role)).toEqual(['user', 'bot']);
-    expect(fee.body.activities[1].channelData.trolytuphap.record).toMatchObject({
+    expect(fee.body.activities[1].channelData.trolytuphap).toMatchObject({
       procedure: 'ho-tich/khai-sinh',
       facet: 'fee',
     });

@@ -622,8 +622,15 @@ describe('Zalo conversations', () => {
 });
 
 describe('Zalo channel configuration', () => {
-  it('is in the server channel list', () => {
+  it('is in the server channel list and reachable with every channel mounted', async () => {
     expect(CHANNELS).toContain(zaloChannel);
+    const running = await startTestServer(ENV);
+    try {
+      const res = await fetch(`${running.url}/webhooks/zalo`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(401);
+    } finally {
+      await running.close();
+    }
   });
 
   it('is off without its secrets: 503 on /webhooks/zalo, the missing names as reason', async () => {
