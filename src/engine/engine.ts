@@ -155,10 +155,11 @@ export class Engine {
 
     // Small talk and other agencies' topics win when no guide is the better match, or when the best
     // guide matched at most one specific word of the message ("chào bạn, mình hỏi chút về thủ tục").
-    const other = hits.find((h) => h.kind !== 'guide');
+    // Within a conversation about a procedure, a weak match is small talk at most, never a referral.
+    const other = hits.find((h) => h.kind === 'intent' || (!current && h.kind === 'out_of_scope'));
     const guideEvidence = bestGuide ? this.ranker.matched(bestGuide.key, residual) : 0;
     const weakGuide =
-      !current && guideEvidence <= 1 && other !== undefined && other.score >= (bestGuide?.score ?? 0) * 0.3;
+      guideEvidence <= 1 && other !== undefined && other.score >= (bestGuide?.score ?? 0) * 0.3;
     const chosen = top && top.kind !== 'guide' ? top : weakGuide ? other : undefined;
     const chosenConf = chosen ? confidenceOf(chosen) : 0;
     if (chosen && chosenConf >= this.policy.clarify) {
