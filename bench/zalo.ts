@@ -12,7 +12,14 @@
  */
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -200,8 +207,23 @@ async function main(): Promise<void> {
       )),
   };
   const running = await startServer({ config, log, engine: () => engine, channels: [module] });
-  if (!channel) throw new Error('zalo channel not created');
-  const idle = () => channel?.idle();
+  try {
+    if (!channel) throw new Error('zalo channel not created');
+    await measure(running, channel, noopBot, options.concurrency ?? 8, zalo.sent);
+  } finally {
+    await running.close();
+    await zalo.close();
+  }
+}
+
+async function measure(
+  running: { server: Server; url: string },
+  channel: ZaloChannel,
+  noopBot: boolean,
+  handled: number,
+  zaloSent: () => number,
+): Promise<void> {
+  const idle = () => channel.idle();
   const inServer: number[] = [];
   running.server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
     const t = performance.now();
@@ -213,7 +235,7 @@ async function main(): Promise<void> {
   await loadInChild({ url, texts, first: EVENTS, count: WARM_UP, concurrency: 10 });
   await idle();
   inServer.length = 0;
-  const warmSent = zalo.sent();
+  const warmSent = zaloSent();
 
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
@@ -224,12 +246,12 @@ async function main(): Promise<void> {
   await idle();
   const drained = performance.now();
   const drainCpu = process.cpuUsage(cpuAfterAcks);
-  const sent = zalo.sent() - warmSent;
+  const sent = zaloSent() - warmSent;
 
   const seen = [...load.latencies].sort((a, b) => a - b);
   inServer.sort((a, b) => a - b);
   console.log(
-    `deliveries           ${EVENTS} signed user_send_text, concurrency ${CONCURRENCY}${noopBot ? ', no-op bot' : ''}, events handled ${options.concurrency ?? 8} at a time`,
+    `deliveries           ${EVENTS} signed user_send_text, concurrency ${CONCURRENCY}${noopBot ? ', no-op bot' : ''}, events handled ${handled} at a time`,
   );
   console.log(`ack seen by sender   ${figures(seen)}`);
   console.log(`ack inside server    ${figures(inServer)}  (request parsed → 200 written)`);
@@ -248,8 +270,6 @@ async function main(): Promise<void> {
     `server cpu after     ${ms((drainCpu.user + drainCpu.system) / 1000)} from the last ack to the last answer`,
   );
   console.log(`resident memory      ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
-  await running.close();
-  await zalo.close();
 }
 
 if (process.argv.includes('--load-generator')) {

@@ -97,6 +97,12 @@ FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::te
     decision, knowledge_version, created_at, ord)
 ORDER BY ord`;
 
+/** A data exception or constraint violation (SQLSTATE class 22 or 23): retrying will not help. */
+const refused = (err: unknown) => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
+};
+
 function parameters(batch: Row[]): unknown[] {
   const conversations = new Map<string, { channel: string; user: string | null; first: Date; last: Date }>();
   for (const r of batch) {
@@ -242,16 +248,9 @@ export class TranscriptRecorder {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.batchSize);
       this.inFlight = batch.length;
-      try {
-        await this.pool.query(INSERT, parameters(batch));
-      } catch (err) {
-        this.inFlight = 0;
-        this.queue.unshift(...batch);
-        this.trim();
-        this.failed(err);
-        return;
-      }
+      const written = await this.write(batch);
       this.inFlight = 0;
+      if (!written) return;
       if (this.failures > 0)
         this.log.info('transcript recording recovered', {
           failures: this.failures,
@@ -260,6 +259,40 @@ export class TranscriptRecorder {
       this.failures = 0;
       this.lastError = undefined;
     }
+  }
+
+  /**
+   * Writes a batch; false (batch requeued, retry scheduled) when the database cannot be reached. Rows the
+   * database refuses (a data or constraint error) would block the queue forever: they are written one
+   * by one and the refused ones dropped with an error.
+   */
+  private async write(batch: Row[]): Promise<boolean> {
+    try {
+      await this.pool.query(INSERT, parameters(batch));
+      return true;
+    } catch (err) {
+      if (!refused(err)) return this.requeue(batch, err);
+    }
+    for (const [i, row] of batch.entries()) {
+      try {
+        await this.pool.query(INSERT, parameters([row]));
+      } catch (err) {
+        if (!refused(err)) return this.requeue(batch.slice(i), err);
+        this.dropped++;
+        this.log.error('transcript message refused by the database: dropped', {
+          conversation: row.conversationId,
+          error: err,
+        });
+      }
+    }
+    return true;
+  }
+
+  private requeue(rows: Row[], err: unknown): false {
+    this.queue.unshift(...rows);
+    this.trim();
+    this.failed(err);
+    return false;
   }
 
   private failed(err: unknown): void {

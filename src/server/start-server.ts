@@ -8,7 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { ChannelModule } from '../../channels/channel';
 import { AssistantBot } from '../bot/assistant-bot';
+import { transcriptMiddleware } from '../bot/transcript-middleware';
 import { TurnAdapter } from '../bot/turn-adapter';
+import type { Database } from '../db/database';
+import { PostgresStorage } from '../db/postgres-storage';
+import { ResilientStorage } from '../db/resilient-storage';
+import { TranscriptRecorder } from '../db/transcript-recorder';
 import type { Config } from '../config';
 import type { Engine } from '../engine/engine';
 import type { Logger } from '../log';
@@ -27,16 +32,22 @@ export interface ServerOptions {
   log: Logger;
   engine: () => Engine;
   storage?: Storage;
+  /** PostgreSQL for bot state and transcripts; without it both stay in memory (tests, CLI). */
+  database?: Database;
   channels?: ChannelModule[];
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { config, log, engine } = options;
-  const bot = new AssistantBot({ engine, storage: options.storage ?? new MemoryStorage(), log });
+  const { config, log, engine, database } = options;
+  const recorder = database ? new TranscriptRecorder(database.pool, log) : undefined;
+  const state = database ? new ResilientStorage(new PostgresStorage(database.pool), log) : undefined;
+  const bot = new AssistantBot({ engine, storage: options.storage ?? state ?? new MemoryStorage(), log });
   const adapter = new TurnAdapter(
     log,
     (locale) => engine().replies.error[locale?.startsWith('en') ? 'en' : 'vi'],
   );
+  // Every message of every channel is recorded, never delaying or breaking a reply.
+  if (recorder) adapter.use(transcriptMiddleware(recorder, log));
   const deps = { config, log, bot, adapter, engine };
   const channels = (options.channels ?? CHANNELS).map((module) => {
     const mounted = module.create(deps);
@@ -46,7 +57,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const health = async () => {
     const e = engine();
-    return { status: 'ok' as const, knowledge: e.version, mode: e.mode, guides: e.guideCount };
+    const transcripts = await recorder?.healthy();
+    const stateOk = state?.healthy() ?? true;
+    const status =
+      (transcripts?.status ?? 'ok') === 'ok' && stateOk ? ('ok' as const) : ('degraded' as const);
+    return {
+      status,
+      knowledge: e.version,
+      mode: e.mode,
+      guides: e.guideCount,
+      database: database
+        ? { embedded: database.embedded, state: stateOk ? 'ok' : 'degraded', transcripts }
+        : 'none',
+    };
   };
   const app = createApp({ ...deps, channels, health });
   const server = createServer(app);
@@ -68,6 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.closeIdleConnections();
       await Promise.all(channels.map(async (c) => c.close?.()));
       await closed;
+      await recorder?.close();
       log.info('stopped');
     })());
   return { server, url, bot, close };

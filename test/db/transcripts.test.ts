@@ -236,6 +236,21 @@ describe('transcript recording', () => {
     await pool.end();
   });
 
+  it('drops a row the database refuses instead of blocking the queue', async () => {
+    const lines: string[] = [];
+    const recorder = new TranscriptRecorder(db.pool, dbTestLogger(lines));
+    const conversation = `refused-${randomUUID()}`;
+    const base = { conversationId: conversation, channel: 'test', text: 'ok' };
+    recorder.record({ ...base, direction: 'in' });
+    recorder.record({ ...base, direction: 'sideways' as 'in' }); // violates the CHECK constraint
+    recorder.record({ ...base, direction: 'out' });
+    expect(await recorder.flush()).toBe(true);
+    expect((await stored(db.pool, conversation)).map((r) => r.direction)).toEqual(['in', 'out']);
+    expect(await recorder.healthy()).toMatchObject({ status: 'ok', queued: 0, dropped: 1 });
+    expect(lines.some((l) => l.includes('refused by the database'))).toBe(true);
+    await recorder.close();
+  });
+
   it('a failing recorder never breaks a reply', async () => {
     const lines: string[] = [];
     const log = dbTestLogger(lines);
