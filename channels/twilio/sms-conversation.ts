@@ -1,8 +1,10 @@
 /**
- * Questions by text message: an incoming SMS goes to the bot (conversation `twilio-sms:<From>`, so
- * follow-ups keep their context) and the reply is TwiML <Response><Message> with plain text. A bare
+ * Questions by text message: an incoming SMS goes to the bot (conversation `twilio-sms:<pseudonym>`,
+ * an HMAC of the caller's number, so follow-ups keep their context while stored ids and logs never
+ * carry the number) and the reply is TwiML <Response><Message> with plain text. A bare
  * digit answers the numbered choices of the previous reply (0 = an officer).
  */
+import { createHmac } from 'node:crypto';
 import twilio from 'twilio';
 import type { ChannelDeps } from '../channel';
 import type { Choice } from '../../src/engine/types';
@@ -27,6 +29,11 @@ export class SmsConversation {
     private readonly schedule: Schedule,
   ) {}
 
+  private pseudonym(phone: string): string {
+    const key = this.deps.config.TWILIO_AUTH_TOKEN ?? 'twilio-sms';
+    return createHmac('sha256', key).update(phone).digest('hex').slice(0, 20);
+  }
+
   async reply(sms: IncomingSms): Promise<string> {
     const response = new twilio.twiml.MessagingResponse();
     try {
@@ -41,7 +48,7 @@ export class SmsConversation {
   private async answer(sms: IncomingSms): Promise<string> {
     const handoffLabel = this.deps.engine().replies.handoff_choice.vi;
     const answer = await runBotTurn(this.deps, {
-      conversationId: `twilio-sms:${sms.from}`,
+      conversationId: `twilio-sms:${this.pseudonym(sms.from)}`,
       activityId: sms.messageSid,
       fromId: sms.from,
       recipientId: sms.to ?? 'bot',
