@@ -8,7 +8,7 @@
  */
 import { onnx } from 'onnx-proto';
 import { gaussian, hashSeed, mulberry32 } from './seeded-random';
-import { stripVietnamese } from './tiny-vocab';
+import { stripDiacritics } from '../engine/text/vietnamese';
 
 const SEED = 20240917;
 const OPSET = 17; // LayerNormalization is an ONNX operator from opset 17.
@@ -36,7 +36,7 @@ function gaussianVector(seed: number, length: number, scale: number): Float32Arr
 function wordEmbeddings(vocab: Map<string, number>, hidden: number): Float32Array {
   const table = new Float32Array(vocab.size * hidden);
   for (const [token, id] of vocab) {
-    const plain = stripVietnamese(token);
+    const plain = stripDiacritics(token);
     const row = gaussianVector(hashSeed(plain, SEED), hidden, 1);
     if (plain !== token) {
       const noise = gaussianVector(hashSeed(token, SEED + 1), hidden, ACCENT_NOISE);

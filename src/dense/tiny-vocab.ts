@@ -5,6 +5,7 @@
  * both with diacritics and with them stripped. Any Vietnamese or ASCII word therefore tokenises without
  * [UNK]: known syllables as one token, other words letter by letter. The order is fixed, so ids are stable.
  */
+import { stripDiacritics } from '../engine/text/vietnamese';
 
 /** Special tokens, in id order 0..4 (BERT convention). */
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
@@ -37,16 +38,6 @@ const VOWEL_BASES = ['a', 'ă', 'â', 'e', 'ê', 'i', 'o', 'ô', 'ơ', 'u', 'ư'
 const TONES = ['', '\u0300', '\u0301', '\u0309', '\u0303', '\u0323'];
 const PUNCTUATION = [...'.,?!:;()[]-/"\'%&+*=<>@#'];
 
-/** Remove Vietnamese diacritics (tones, breve, circumflex, horn) and map đ → d. */
-export function stripVietnamese(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .normalize('NFC');
-}
-
 /** Every lower-case Vietnamese letter that is not plain ASCII (vowels with marks, and đ). */
 function vietnameseLetters(): string[] {
   const out: string[] = [];
@@ -70,7 +61,7 @@ export function buildVocabulary(): Map<string, number> {
   const letters = [...'abcdefghijklmnopqrstuvwxyz0123456789', ...vietnameseLetters()];
   ordered.push(...letters, ...letters.map((l) => `##${l}`), ...PUNCTUATION);
   for (const syllable of vietnameseSyllables()) {
-    ordered.push(syllable, stripVietnamese(syllable));
+    ordered.push(syllable, stripDiacritics(syllable));
   }
   const vocab = new Map<string, number>();
   for (const token of ordered) {
