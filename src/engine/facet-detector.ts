@@ -17,6 +17,7 @@ interface Cue {
   facet: Facet;
   folded: string[];
   order: number;
+  weak: boolean;
 }
 
 export class FacetDetector {
@@ -27,9 +28,10 @@ export class FacetDetector {
 
   constructor(file: FacetsFile) {
     const fold = (phrase: string) => cleanText(phrase).split(' ').filter(Boolean).map(foldSyllable);
-    this.cues = file.facets.flatMap((f, order) =>
-      f.cues.map((c) => ({ facet: f.facet, folded: fold(c), order })),
-    );
+    this.cues = file.facets.flatMap((f, order) => [
+      ...f.cues.map((c) => ({ facet: f.facet, folded: fold(c), order, weak: false })),
+      ...f.weak_cues.map((c) => ({ facet: f.facet, folded: fold(c), order, weak: true })),
+    ]);
     this.handoffCues = file.handoff_cues.map(fold);
     for (const cue of this.cues) {
       const first = cue.folded[0];
@@ -47,8 +49,10 @@ export class FacetDetector {
         cue.folded.forEach((_, j) => covered.add(at + j));
         if (
           !best ||
-          cue.folded.length > best.folded.length ||
-          (cue.folded.length === best.folded.length && cue.order < best.order)
+          (best.weak && !cue.weak) ||
+          (best.weak === cue.weak &&
+            (cue.folded.length > best.folded.length ||
+              (cue.folded.length === best.folded.length && cue.order < best.order)))
         ) {
           best = cue;
         }

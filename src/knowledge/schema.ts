@@ -131,6 +131,8 @@ export const facetsFileSchema = z.strictObject({
       facet: facetSchema,
       label: bilingual,
       cues: z.array(text).min(1),
+      /** Phrases of any yes/no question ("được không"): they select the facet only when no cue matches. */
+      weak_cues: z.array(text).default([]),
     }),
   ),
   /** Signals that a message wants a person (anger, complaints, one's own file), beside handoff examples. */
