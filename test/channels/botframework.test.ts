@@ -27,6 +27,8 @@ describe('Bot Framework channel (/api/messages)', () => {
   });
 
   it('refuses a request without a valid channel token when MicrosoftAppId is set', async () => {
+    // botbuilder's CloudAdapter prints the refused authentication itself.
+    const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const running = await startTestServer({
       MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
       MicrosoftAppPassword: 'not-a-real-secret',
@@ -39,6 +41,7 @@ describe('Bot Framework channel (/api/messages)', () => {
       });
       expect(res.status).toBe(401);
     } finally {
+      printed.mockRestore();
       await running.close();
     }
   });
