@@ -97,20 +97,29 @@ export class Bm25Index {
     return [...found];
   }
 
-  /** Scores by document id for the query terms (repeated terms count again), 0 for no match. */
-  search(terms: string[]): Float64Array {
+  /**
+   * Scores by document id for the query terms (repeated terms count again), 0 for no match, and the
+   * ids that matched (so callers need not scan every document).
+   */
+  search(terms: string[]): { scores: Float64Array; matched: number[] } {
     const scores = new Float64Array(this.size);
-    const matched = this.coordination ? new Map<number, Set<string>>() : undefined;
+    const matched: number[] = [];
+    // Coordination: how many distinct query terms matched each document.
+    const distinct = this.coordination ? new Uint16Array(this.size) : undefined;
+    const lastTerm = this.coordination ? new Int32Array(this.size).fill(-1) : undefined;
+    const termIndex = new Map<string, number>();
     const add = (source: string, term: string, factor: number) => {
       const list = this.postings.get(term);
       if (!list) return;
+      let t = termIndex.get(source);
+      if (t === undefined) termIndex.set(source, (t = termIndex.size));
       for (let i = 0; i < list.ids.length; i++) {
         const id = list.ids[i] as number;
+        if (scores[id] === 0) matched.push(id);
         scores[id] = (scores[id] ?? 0) + factor * (list.weights[i] ?? 0);
-        if (matched) {
-          const set = matched.get(id) ?? new Set<string>();
-          set.add(source);
-          matched.set(id, set);
+        if (distinct && lastTerm && lastTerm[id] !== t) {
+          lastTerm[id] = t;
+          distinct[id] = (distinct[id] ?? 0) + 1;
         }
       }
     };
@@ -120,7 +129,7 @@ export class Bm25Index {
         for (const near of this.corrections(term))
           add(term, near, (FUZZY_WEIGHT * term.length) / (term.length + 1));
     }
-    if (matched) for (const [id, set] of matched) scores[id] = (scores[id] ?? 0) * set.size;
-    return scores;
+    if (distinct) for (const id of matched) scores[id] = (scores[id] ?? 0) * (distinct[id] ?? 1);
+    return { scores, matched };
   }
 }

@@ -123,26 +123,26 @@ export class LexicalRanker {
   rank(terms: string[], content: ReadonlySet<string> = new Set()): LexicalHit[] {
     if (terms.length === 0) return [];
     const whole = this.whole.search(terms);
+    const phrasings = this.phrasings.search(terms);
     const nearest = new Float64Array(this.targets.length);
-    this.phrasings.search(terms).forEach((score, phrase) => {
+    let topPhrase = 1e-9;
+    for (const phrase of phrasings.matched) {
       const owner = this.phraseOwner[phrase] as number;
+      const score = phrasings.scores[phrase] ?? 0;
       if (score > (nearest[owner] ?? 0)) nearest[owner] = score;
-    });
-    const topWhole = Math.max(...whole);
+      if (score > topPhrase) topPhrase = score;
+    }
+    let topWhole = 0;
+    for (const i of whole.matched) topWhole = Math.max(topWhole, whole.scores[i] ?? 0);
     if (topWhole <= 0) return [];
-    const topPhrase = Math.max(1e-9, ...nearest);
     const hits: LexicalHit[] = [];
-    this.targets.forEach((target, i) => {
-      const score = whole[i] ?? 0;
-      if (score <= 0) return;
+    for (const i of whole.matched) {
+      const target = this.targets[i] as Target;
       const bonus = 1 + TITLE_BONUS * this.titleCoverage(target.key, content);
       const phrase = (nearest[i] ?? 0) / topPhrase;
-      hits.push({
-        key: target.key,
-        kind: target.kind,
-        score: (score / topWhole + PHRASE_WEIGHT * phrase) * bonus * topWhole,
-      });
-    });
+      const score = ((whole.scores[i] ?? 0) / topWhole + PHRASE_WEIGHT * phrase) * bonus * topWhole;
+      hits.push({ key: target.key, kind: target.kind, score });
+    }
     return hits.sort((a, b) => b.score - a.score);
   }
 }
