@@ -51,6 +51,10 @@ describe.each(Object.entries(FLOORS))('quality floor on eval/%s', (set, floors) 
     expect(report.top1.rate).toBeGreaterThanOrEqual(floors.top1);
   });
 
+  it('answers in the language of the question', () => {
+    expect(report.language.rate).toBeGreaterThanOrEqual(0.93);
+  });
+
   it('almost never refuses an in-scope question (≤ 2%)', () => {
     expect(report.inScopeRefused.rate).toBeLessThanOrEqual(0.02);
   });

@@ -64,6 +64,7 @@ function print(name: string, r: EvalReport, verbose: boolean): void {
     `  out-of-scope recall  ${pct(r.outOfScopeRecall)}`,
     `  in-scope refused     ${pct(r.inScopeRefused)}`,
     `  follow-up turns      ${pct(r.followUps)}`,
+    `  answer language      ${pct(r.language)}`,
     `  overall              ${pct(r.overall)}`,
   ];
   if (verbose) {

@@ -38,6 +38,8 @@ export interface EvalReport {
   inScopeRefused: Rate;
   /** Follow-up turns (second and later turns of a conversation): right procedure/intent. */
   followUps: Rate;
+  /** Rows that name their language: answered in it. */
+  language: Rate;
   perProcedure: Record<string, Rate>;
   errors: EvalError[];
 }
@@ -59,7 +61,7 @@ export function isRight(row: QuestionRow, got: AnswerRecord): boolean {
 }
 
 export function scoreRun(rows: QuestionRow[], records: AnswerRecord[]): EvalReport {
-  const keys = ['top1', 'facet', 'overall', 'intent', 'oos', 'refused', 'follow'] as const;
+  const keys = ['top1', 'facet', 'overall', 'intent', 'oos', 'refused', 'follow', 'lang'] as const;
   const counts = Object.fromEntries(keys.map((k) => [k, { right: 0, total: 0 }])) as Record<
     (typeof keys)[number],
     { right: number; total: number }
@@ -78,6 +80,7 @@ export function scoreRun(rows: QuestionRow[], records: AnswerRecord[]): EvalRepo
     if (!got || !expect) return;
     const ok = isRight(row, got);
     bump('overall', ok);
+    if (row.lang === 'vi' || row.lang === 'en') bump('lang', got.lang === row.lang);
     if (row.conversation) {
       if (seenConversations.has(row.conversation)) bump('follow', ok);
       seenConversations.add(row.conversation);
@@ -126,6 +129,7 @@ export function scoreRun(rows: QuestionRow[], records: AnswerRecord[]): EvalRepo
     outOfScopeRecall: r('oos'),
     inScopeRefused: r('refused'),
     followUps: r('follow'),
+    language: r('lang'),
     perProcedure: Object.fromEntries(
       Object.entries(perProcedure)
         .sort()

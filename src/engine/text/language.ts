@@ -19,7 +19,9 @@ const ENGLISH = new Set(
 );
 
 export function detectLanguage(syllables: string[]): Lang {
-  if (syllables.length === 0 || syllables.some(hasDiacritics)) return 'vi';
-  const english = syllables.filter((s) => ENGLISH.has(s)).length;
-  return english / syllables.length >= 0.4 ? 'en' : 'vi';
+  if (syllables.length === 0) return 'vi';
+  const english = syllables.filter((s) => ENGLISH.has(s)).length / syllables.length;
+  // A loanword with an accent ("fiancé") does not make an English sentence Vietnamese.
+  if (english >= 0.5) return 'en';
+  return english >= 0.4 && !syllables.some(hasDiacritics) ? 'en' : 'vi';
 }
