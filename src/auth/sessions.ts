@@ -34,13 +34,10 @@ export async function createSession(
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
-  await pool.query('INSERT INTO sessions (id, user_id, csrf_token, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)', [
-    hashToken(token),
-    userId,
-    csrfToken,
-    expiresAt,
-    now,
-  ]);
+  await pool.query(
+    'INSERT INTO sessions (id, user_id, csrf_token, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)',
+    [hashToken(token), userId, csrfToken, expiresAt, now],
+  );
   return { token, csrfToken, expiresAt };
 }
 
@@ -52,7 +49,13 @@ export async function verifySession(
 ): Promise<Session | undefined> {
   if (!token || token.length > 200) return undefined;
   const now = clock(options);
-  const { rows } = await pool.query<{ user_id: string; username: string; roles: string[]; csrf_token: string; expires_at: Date }>(
+  const { rows } = await pool.query<{
+    user_id: string;
+    username: string;
+    roles: string[];
+    csrf_token: string;
+    expires_at: Date;
+  }>(
     `UPDATE sessions s SET expires_at = $3
        FROM users u
       WHERE s.id = $1 AND s.expires_at > $2 AND u.id = s.user_id

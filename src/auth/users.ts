@@ -52,11 +52,14 @@ const toUser = (row: UserRow): User => ({
 /** Throws UserError when the username, password or roles are not acceptable. */
 export function validateNewUser(input: { username: string; password: string; roles: string[] }): void {
   if (!USERNAME.test(input.username)) {
-    throw new UserError('username: 2–64 letters, digits, ".", "_", "-" or "@", starting with a letter or digit');
+    throw new UserError(
+      'username: 2–64 letters, digits, ".", "_", "-" or "@", starting with a letter or digit',
+    );
   }
   if (input.roles.length === 0) throw new UserError(`at least one role is needed (${ROLES.join(', ')})`);
   const unknown = input.roles.filter((r) => !isRole(r));
-  if (unknown.length > 0) throw new UserError(`unknown role: ${unknown.join(', ')} (known: ${ROLES.join(', ')})`);
+  if (unknown.length > 0)
+    throw new UserError(`unknown role: ${unknown.join(', ')} (known: ${ROLES.join(', ')})`);
   if ([...input.password].length < MIN_PASSWORD_LENGTH) {
     throw new UserError(`password too weak: at least ${MIN_PASSWORD_LENGTH} characters`);
   }
@@ -78,7 +81,8 @@ export async function createUser(
     await audit(pool, { actor, action: 'user.create', subject: input.username, details: { roles } });
     return toUser(rows[0]!);
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new UserError(`user "${input.username}" already exists`);
+    if ((err as { code?: string }).code === '23505')
+      throw new UserError(`user "${input.username}" already exists`);
     throw err;
   }
 }
@@ -117,7 +121,9 @@ export async function verifyLogin(
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query<UserRow>('SELECT * FROM users WHERE username = $1 FOR UPDATE', [username]);
+    const { rows } = await client.query<UserRow>('SELECT * FROM users WHERE username = $1 FOR UPDATE', [
+      username,
+    ]);
     const row = rows[0];
     let result: LoginResult;
     if (!row) {
