@@ -21,7 +21,12 @@ function parseAdd(args: string[]): { username: string; roles: string[] } {
       if (!value) throw new UserError(`--role needs a value\n${USAGE}`);
       roles.push(...value.split(',').map((r) => r.trim()));
     } else if (arg.startsWith('--role=')) {
-      roles.push(...arg.slice('--role='.length).split(',').map((r) => r.trim()));
+      roles.push(
+        ...arg
+          .slice('--role='.length)
+          .split(',')
+          .map((r) => r.trim()),
+      );
     } else if (arg.startsWith('-')) {
       throw new UserError(`unknown option ${arg}\n${USAGE}`);
     } else positional.push(arg);
