@@ -4,6 +4,7 @@
  * LISTEN/NOTIFY); close() stops it and the next open reuses the cluster. As root, a DATA_DIR and
  * node_modules the postgres user cannot reach are moved to a reachable place instead of crashing.
  */
+import { loadMigrations } from '../../src/db/migrate';
 import { chmod, cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
@@ -64,8 +65,12 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     expect(existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
     expect(new URL(db.connectionString).hostname).toBe('127.0.0.1');
 
-    const { rows: versions } = await db.pool.query('SELECT version, name FROM schema_migrations');
-    expect(versions).toEqual([{ version: 1, name: 'initial' }]);
+    const { rows: versions } = await db.pool.query(
+      'SELECT version, name FROM schema_migrations ORDER BY version',
+    );
+    const files = await loadMigrations();
+    expect(versions).toEqual(files.map((m) => ({ version: m.version, name: m.name })));
+    expect(versions[0]).toEqual({ version: 1, name: 'initial' });
     const { rows: tables } = await db.pool.query(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
     );
@@ -152,7 +157,7 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'test'`);
     expect(rows[0].n).toBe(20);
     const { rows: versions } = await db.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(versions[0].n).toBe(1);
+    expect(versions[0].n).toBe((await loadMigrations()).length);
     await db.close();
     db = undefined;
   });
@@ -203,6 +208,6 @@ const asRoot = userInfo().uid === 0;
     expect(moved.base).toMatch(/tro-ly-tu-phap-[0-9a-f]{12}$/);
     expect(existsSync(path.join(moved.base, 'pg', 'PG_VERSION'))).toBe(true);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe((await loadMigrations()).length);
   });
 });
