@@ -37,7 +37,7 @@ export const DEFAULT_BOOSTS: Record<Field, number> = { title: 2, aliases: 2, exa
 /** Score multiplier per unit of title coverage (see titleCoverage). */
 const TITLE_BONUS = 0.5;
 /** Weight of the nearest single phrasing beside the whole-target match (both scaled to their best). */
-const PHRASE_WEIGHT = 0.5;
+const PHRASE_WEIGHT = 0.3;
 
 export class LexicalRanker {
   private readonly whole: Bm25Index;
