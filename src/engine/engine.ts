@@ -36,6 +36,8 @@ export interface PolicySettings {
   switchRatio: number;
   /** A neighbour replaces the current procedure in a follow-up when it scores this much higher. */
   refineRatio: number;
+  /** Small talk or a referral beats a guide that matched at most one specific word when it scores this share of it. */
+  smallTalkRatio: number;
   /** Failed turns in a row before the engine hands off. */
   failuresBeforeHandoff: number;
   /** Weight of the dense ranker in the fused score (hybrid mode). */
@@ -49,6 +51,7 @@ export const DEFAULT_POLICY: PolicySettings = {
   closeRatio: 0.93,
   switchRatio: 1.5,
   refineRatio: 1.0,
+  smallTalkRatio: 0.3,
   failuresBeforeHandoff: 2,
   denseWeight: 0.3,
 };
@@ -159,7 +162,9 @@ export class Engine {
     const other = hits.find((h) => h.kind === 'intent' || (!current && h.kind === 'out_of_scope'));
     const guideEvidence = bestGuide ? this.ranker.matched(bestGuide.key, residual) : 0;
     const weakGuide =
-      guideEvidence <= 1 && other !== undefined && other.score >= (bestGuide?.score ?? 0) * 0.3;
+      guideEvidence <= 1 &&
+      other !== undefined &&
+      other.score >= (bestGuide?.score ?? 0) * this.policy.smallTalkRatio;
     const chosen = top && top.kind !== 'guide' ? top : weakGuide ? other : undefined;
     const chosenConf = chosen ? confidenceOf(chosen) : 0;
     if (chosen && chosenConf >= this.policy.clarify) {
