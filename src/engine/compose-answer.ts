@@ -37,8 +37,11 @@ export class AnswerComposer {
       const first = online ? firstSentence(online) : undefined;
       if (first) lines.push('', `**${replies.online_prefix[lang]}:** ${first}`);
     }
-    if (guide.online_url) lines.push(`🔗 ${guide.online_url}`);
     const source = guide.sources[0];
+    // The procedure page is usually the cited national database page: link it once.
+    if (guide.online_url && guide.online_url !== source?.url) {
+      lines.push(`${replies.procedure_page[lang]}: ${guide.online_url}`);
+    }
     if (source) {
       const cited = source.url ? `[${source.title}](${source.url})` : source.title;
       lines.push(

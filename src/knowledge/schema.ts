@@ -148,6 +148,7 @@ export const repliesFileSchema = z.strictObject({
   source_prefix: bilingual,
   reviewed_prefix: bilingual,
   handoff_choice: bilingual,
+  procedure_page: bilingual,
   details_in_vietnamese: bilingual,
   welcome: bilingual,
   welcome_choices: z.array(text).default([]),
