@@ -10,6 +10,7 @@ import type { AssistantBot } from '../src/bot/assistant-bot';
 import type { TurnAdapter } from '../src/bot/turn-adapter';
 import type { Config } from '../src/config';
 import type { Engine } from '../src/engine/engine';
+import type { OutboundRegistry } from '../src/handoff/outbound';
 import type { Logger } from '../src/log';
 
 export interface ChannelDeps {
@@ -18,6 +19,8 @@ export interface ChannelDeps {
   bot: AssistantBot;
   adapter: TurnAdapter;
   engine: () => Engine;
+  /** With a database: where a channel registers how an officer's reply reaches its citizens. */
+  outbound?: OutboundRegistry;
 }
 
 export interface MountedChannel {

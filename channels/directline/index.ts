@@ -23,7 +23,7 @@ export interface DirectLineOptions extends StreamOptions {
 export function createDirectLineChannel(options: DirectLineOptions = {}): ChannelModule {
   return {
     name: 'directline',
-    create({ config, log, bot, adapter }) {
+    create({ config, log, bot, adapter, outbound }) {
       if (!config.DIRECTLINE_SECRET)
         log.info(
           'directline: DIRECTLINE_SECRET not set; tokens are signed with a key random to this process',
@@ -36,6 +36,9 @@ export function createDirectLineChannel(options: DirectLineOptions = {}): Channe
           ...options.memory,
         });
       const turns = new ConversationTurns({ adapter, bot, log }, store);
+      outbound?.registerSender('directline', (conversationId, text, options) =>
+        turns.push(conversationId, text, options),
+      );
       const stream = new DirectLineStream(store, tokens, log, options);
       let closing = false;
       const router = directLineRouter({

@@ -8,6 +8,7 @@ import { answerOf } from '../../src/bot/assistant-bot';
 import { randomUUID } from 'node:crypto';
 import type { ChannelDeps } from '../channel';
 import type { ReplySink } from '../../src/bot/turn-adapter';
+import type { OutboundOptions } from '../../src/handoff/outbound';
 import type { DirectLineActivity, DirectLineStore } from './store';
 
 type BotActivity = Parameters<ReplySink>[0];
@@ -50,6 +51,30 @@ export class ConversationTurns {
       timestamp: new Date(stored.timestamp),
     };
     return this.enqueue(conversationId, activity, true);
+  }
+
+  /**
+   * Appends a message that comes from outside a turn (an officer's reply, the CSAT question after a
+   * handoff) to the conversation, after the turns in flight; throws when the conversation is gone.
+   */
+  async push(conversationId: string, text: string, options: OutboundOptions = {}): Promise<void> {
+    await this.tails.get(conversationId);
+    const info = await this.store.get(conversationId);
+    if (!info) throw new Error(`directline conversation ${conversationId} is gone`);
+    const actions = (options.choices ?? []).map((c) => ({ type: 'imBack', title: c, value: c }));
+    const appended = await this.store.append(conversationId, {
+      type: 'message',
+      text,
+      textFormat: 'plain',
+      ...(actions.length > 0 && { suggestedActions: { to: [info.userId], actions } }),
+      channelData: { trolytuphap: { speaker: options.speaker ?? 'bot' } },
+      channelId: 'directline',
+      conversation: { id: conversationId },
+      from: options.speaker === 'officer' ? { ...BOT_ACCOUNT, name: 'Cán bộ tư pháp' } : { ...BOT_ACCOUNT },
+      recipient: { id: info.userId, role: 'user' },
+      timestamp: new Date().toISOString(),
+    });
+    if (!appended) throw new Error(`directline conversation ${conversationId} is gone`);
   }
 
   /** Resolves once every turn started so far has finished. */

@@ -45,7 +45,12 @@ export interface Officer {
 
 export interface TranscriptWriter {
   record(message: TranscriptMessage): void;
+  /** Writes what is queued (the recorder is asynchronous). */
+  flush?(): Promise<boolean>;
 }
+
+/** How long `transcript` waits for queued messages to be written before reading. */
+const FLUSH_WAIT_MS = 1000;
 
 /** "Anh/chị đang ở vị trí số 2, thời gian chờ khoảng 3 phút." */
 export function positionMessage(position: number | null, waitSeconds: number): string {
@@ -99,6 +104,14 @@ export class HandoffService {
 
   /** The last `limit` messages of the conversation, oldest first (as recorded, masked). */
   async transcript(conversationId: string, limit = 50): Promise<TranscriptEntry[]> {
+    if (this.transcripts.flush) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.transcripts.flush().catch(() => false),
+        new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+    }
     const { rows } = await this.pool.query<TranscriptEntry>(
       `SELECT direction, text, created_at AS at, decision FROM (
          SELECT id, direction, text, created_at, decision FROM messages

@@ -35,7 +35,13 @@ export function apiAskRouter(bot: AssistantBot, adapter: TurnAdapter): Router {
       (turn) => bot.run(turn),
     );
     const record = replies.map(answerOf).find((r) => r !== undefined);
-    if (!record) throw new HttpError(500, 'no answer');
+    if (!record) {
+      // An officer has the conversation (handoff): the bot did not answer; the message is recorded.
+      const messages = replies.filter((r) => r.type === 'message' && r.text).map((r) => r.text);
+      if (messages.length === 0 && replies.length > 0) throw new HttpError(500, 'no answer');
+      res.status(202).json({ conversationId, answered: false, messages });
+      return;
+    }
     res.json({ ...record, conversationId });
   });
   return router;

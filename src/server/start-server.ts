@@ -16,6 +16,8 @@ import { ResilientStorage } from '../db/resilient-storage';
 import { TranscriptRecorder } from '../db/transcript-recorder';
 import type { Config } from '../config';
 import type { Engine } from '../engine/engine';
+import { HandoffService } from '../handoff/bot-handoff';
+import { OutboundRegistry } from '../handoff/outbound';
 import type { Logger } from '../log';
 import { createApp } from './app';
 import { CHANNELS } from './channels';
@@ -24,6 +26,8 @@ export interface RunningServer {
   server: Server;
   url: string;
   bot: AssistantBot;
+  /** With a database: the handoff queue, officer replies and closing (the agent console's backend). */
+  handoff?: HandoffService;
   close(): Promise<void>;
 }
 
@@ -41,14 +45,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { config, log, engine, database } = options;
   const recorder = database ? new TranscriptRecorder(database.pool, log) : undefined;
   const state = database ? new ResilientStorage(new PostgresStorage(database.pool), log) : undefined;
-  const bot = new AssistantBot({ engine, storage: options.storage ?? state ?? new MemoryStorage(), log });
+  const outbound = database ? new OutboundRegistry() : undefined;
+  const handoff =
+    database && recorder && outbound ? new HandoffService(database.pool, outbound, recorder, log) : undefined;
+  const bot = new AssistantBot({
+    engine,
+    storage: options.storage ?? state ?? new MemoryStorage(),
+    log,
+    ...(handoff && { handoff }),
+  });
   const adapter = new TurnAdapter(
     log,
     (locale) => engine().replies.error[locale?.startsWith('en') ? 'en' : 'vi'],
   );
   // Every message of every channel is recorded, never delaying or breaking a reply.
   if (recorder) adapter.use(transcriptMiddleware(recorder, log));
-  const deps = { config, log, bot, adapter, engine };
+  const deps = { config, log, bot, adapter, engine, ...(outbound && { outbound }) };
   const channels = (options.channels ?? CHANNELS).map((module) => {
     const mounted = module.create(deps);
     if (mounted.off) log.warn(`${module.name} channel is off: ${mounted.off}`);
@@ -94,5 +106,5 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await recorder?.close();
       log.info('stopped');
     })());
-  return { server, url, bot, close };
+  return { server, url, bot, ...(handoff && { handoff }), close };
 }

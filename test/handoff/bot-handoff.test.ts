@@ -1,0 +1,220 @@
+/**
+ * The live-officer handoff through the bot on a real PostgreSQL: a Direct Line citizen asks for an
+ * officer → queued with position 1 and told so, `handoff.initiate` emitted with the transcript; while
+ * queued or held the engine does not answer; the officer's reply reaches the citizen's Direct Line
+ * conversation; closing asks for CSAT, the rating lands in `feedback`, then the bot answers again.
+ */
+import type { RunningServer } from '../../src/server/start-server';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startTestServer } from '../support/test-server';
+import { addOfficers } from './officers';
+
+/** Parsed JSON, as untyped as JSON.parse gives it. */
+type Json = ReturnType<typeof JSON.parse>;
+
+let db: TestDatabase;
+let running: RunningServer;
+let base: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  running = await startTestServer({}, { database: db });
+  base = `${running.url}/v3/directline`;
+}, 60000);
+afterAll(async () => {
+  await running?.close();
+  await db?.drop();
+});
+
+async function until<T>(probe: () => Promise<T | undefined>, ms = 10000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function call(method: string, path: string, token: string, body?: unknown): Promise<Json> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(res.status).toBeLessThan(300);
+  const text = await res.text();
+  return text ? JSON.parse(text) : {};
+}
+
+class Citizen {
+  private watermark: string | undefined;
+  constructor(
+    readonly token: string,
+    readonly conversationId: string,
+  ) {}
+
+  static async start(): Promise<Citizen> {
+    const generated: Json = await (await fetch(`${base}/tokens/generate`, { method: 'POST' })).json();
+    const started = await call('POST', '/conversations', generated.token, {});
+    const citizen = new Citizen(started.token ?? generated.token, started.conversationId);
+    await citizen.fromBot(); // the welcome
+    return citizen;
+  }
+
+  get botId(): string {
+    return `directline:${this.conversationId}`;
+  }
+
+  async say(text: string): Promise<void> {
+    await call('POST', `/conversations/${this.conversationId}/activities`, this.token, {
+      type: 'message',
+      text,
+      from: { id: 'dl_citizen', role: 'user' },
+      locale: 'vi-VN',
+    });
+  }
+
+  /** The bot's activities since the last call. */
+  async fromBot(): Promise<Json[]> {
+    const q = this.watermark ? `?watermark=${this.watermark}` : '';
+    const page = await call('GET', `/conversations/${this.conversationId}/activities${q}`, this.token);
+    this.watermark = page.watermark;
+    return (page.activities as Json[]).filter((a) => a.from?.role === 'bot');
+  }
+
+  async waitFor(predicate: (a: Json) => boolean): Promise<Json[]> {
+    const seen: Json[] = [];
+    return until(async () => {
+      seen.push(...(await this.fromBot()));
+      return seen.some(predicate) ? seen : undefined;
+    });
+  }
+}
+
+const texts = (activities: Json[]) => activities.filter((a) => a.type === 'message').map((a) => a.text);
+
+describe('handoff through the bot (Direct Line, PostgreSQL)', () => {
+  let citizen: Citizen;
+  let officer: number | undefined;
+
+  beforeAll(async () => {
+    [officer] = await addOfficers(db.pool, 'bot-handoff', 1);
+    citizen = await Citizen.start();
+    await citizen.say('lý lịch tư pháp làm ở đâu');
+    await citizen.fromBot();
+  });
+
+  it('enqueues the conversation, tells the citizen the position and emits handoff.initiate', async () => {
+    await citizen.say('cho tôi gặp cán bộ');
+    const replies = await citizen.fromBot();
+    expect(texts(replies)).toContain('Anh/chị đang ở vị trí số 1, thời gian chờ khoảng 3 phút.');
+    const [queued] = await running.handoff!.queue.list();
+    expect(queued).toMatchObject({ conversationId: citizen.botId, position: 1, reason: 'asked' });
+    const event = replies.find((a) => a.type === 'event');
+    expect(event).toMatchObject({
+      name: 'handoff.initiate',
+      value: { reason: 'asked', position: 1 },
+      attachments: [{ contentType: 'application/json', name: 'Transcript' }],
+    });
+    const transcript = event.attachments[0].content.activities as Json[];
+    expect(transcript.map((a) => a.text)).toEqual(
+      expect.arrayContaining(['lý lịch tư pháp làm ở đâu', 'cho tôi gặp cán bộ']),
+    );
+    const fromCitizen = transcript.filter((a) => a.from.role === 'user');
+    expect(fromCitizen.at(-1)).toMatchObject({ type: 'message', text: 'cho tôi gặp cán bộ' });
+    expect(fromCitizen.filter((a) => a.text === 'cho tôi gặp cán bộ')).toHaveLength(1);
+  });
+
+  it('does not answer with the engine while queued or held, but records the messages', async () => {
+    await citizen.say('khai sinh cần giấy tờ gì');
+    expect(await citizen.fromBot()).toEqual([]); // told on enqueue; not again within minutes
+    const handoff = await running.handoff!.queue.claimNext(officer!);
+    expect(handoff?.conversationId).toBe(citizen.botId);
+    await citizen.say('alo, có ai không');
+    expect(await citizen.fromBot()).toEqual([]);
+    const recorded = await until(async () => {
+      const { rows } = await db.pool.query<{ text: string }>(
+        `SELECT text FROM messages WHERE conversation_id = $1 AND direction = 'in' ORDER BY id`,
+        [citizen.botId],
+      );
+      return rows.length >= 4 ? rows.map((r) => r.text) : undefined;
+    });
+    expect(recorded).toEqual(expect.arrayContaining(['khai sinh cần giấy tờ gì', 'alo, có ai không']));
+  });
+
+  it("delivers the officer's reply to the citizen's Direct Line conversation and records it", async () => {
+    await running.handoff!.sendOfficerReply(citizen.botId, 'Chào anh/chị, tôi là cán bộ tư pháp.', {
+      id: officer!,
+    });
+    const replies = await citizen.waitFor((a) => a.text === 'Chào anh/chị, tôi là cán bộ tư pháp.');
+    expect(replies.at(-1)).toMatchObject({ type: 'message', from: { role: 'bot', name: 'Cán bộ tư pháp' } });
+    await until(async () => {
+      const { rows } = await db.pool.query(
+        `SELECT 1 FROM messages WHERE conversation_id = $1 AND direction = 'out' AND decision = 'officer'`,
+        [citizen.botId],
+      );
+      return rows.length === 1 ? true : undefined;
+    });
+  });
+
+  it('asks for CSAT on close, stores the rating, then answers with the bot again', async () => {
+    const [held] = await running.handoff!.queue.list({ status: 'assigned' });
+    await running.handoff!.close(held!.id, officer!, 'đã giải đáp');
+    const asked = await citizen.waitFor((a) => a.text === 'Anh/chị chấm điểm hỗ trợ từ 1 đến 5 nhé?');
+    const question = asked.find((a) => a.text === 'Anh/chị chấm điểm hỗ trợ từ 1 đến 5 nhé?');
+    expect(question.suggestedActions.actions.map((a: Json) => a.value)).toEqual(['1', '2', '3', '4', '5']);
+    // The CSAT question is recorded (asynchronously) before the citizen answers.
+    await until(async () => {
+      const { rows } = await db.pool.query(
+        `SELECT 1 FROM messages WHERE conversation_id = $1 AND decision = 'csat'`,
+        [citizen.botId],
+      );
+      return rows.length === 1 ? true : undefined;
+    });
+    await citizen.say('5');
+    expect(texts(await citizen.fromBot())).toEqual([expect.stringMatching(/^Cảm ơn anh\/chị đã đánh giá/)]);
+    const { rows } = await db.pool.query<{ rating: number; kind: string }>(
+      `SELECT rating, kind FROM feedback WHERE conversation_id = $1`,
+      [citizen.botId],
+    );
+    expect(rows).toEqual([{ rating: 5, kind: 'csat' }]);
+    await citizen.say('lý lịch tư pháp làm ở đâu');
+    const answer = (await citizen.fromBot()).find((a) => a.type === 'message');
+    expect(answer.channelData.trolytuphap).toMatchObject({ procedure: 'ly-lich-tu-phap/cap-phieu' });
+  });
+});
+
+describe('handoff through /api/ask', () => {
+  it('asks CSAT at the next message when the channel has no sender, and answers with 202 while queued', async () => {
+    const ask = async (text: string) =>
+      fetch(`${running.url}/api/ask`, {
+        method: 'POST',
+        body: JSON.stringify({ text, conversationId: 'ho-1' }),
+        headers: { 'content-type': 'application/json' },
+      });
+    const first = await ask('cho tôi gặp cán bộ');
+    expect(await first.json()).toMatchObject({ handoff: true, decision: 'handoff' });
+    const waiting = await ask('còn bao lâu nữa');
+    expect(waiting.status).toBe(202);
+    expect(await waiting.json()).toMatchObject({ answered: false, messages: [] });
+    const [queued] = await running.handoff!.queue.list();
+    expect(queued?.conversationId).toBe('api:ho-1');
+    const [agent] = await addOfficers(db.pool, 'api-officer', 1);
+    await running.handoff!.close(queued!.id, agent!, 'không cần nữa');
+    const csat = await ask('xin chào');
+    expect(await csat.json()).toMatchObject({
+      answered: false,
+      messages: ['Anh/chị chấm điểm hỗ trợ từ 1 đến 5 nhé?'],
+    });
+    expect(await (await ask('4')).json()).toMatchObject({ messages: [expect.stringMatching(/^Cảm ơn/)] });
+    const { rows } = await db.pool.query(`SELECT rating FROM feedback WHERE conversation_id = 'api:ho-1'`);
+    expect(rows).toEqual([{ rating: 4 }]);
+    expect(await (await ask('lý lịch tư pháp làm ở đâu')).json()).toMatchObject({
+      procedure: 'ly-lich-tu-phap/cap-phieu',
+    });
+  });
+});
