@@ -2,7 +2,7 @@
  * The express application: body limits, health, /api/ask, every channel's router, and the JSON
  * error handler last. Built by the composition root (src/main.ts) from parts it is given.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { ChannelDeps, MountedChannel } from '../../channels/channel';
 import { apiAskRouter } from './api-ask';
 import { errorHandler } from './http-errors';
@@ -10,6 +10,8 @@ import { errorHandler } from './http-errors';
 export interface AppParts extends ChannelDeps {
   channels: MountedChannel[];
   health: () => Promise<{ status: 'ok' | 'degraded'; [key: string]: unknown }>;
+  /** More routers mounted after the channels (the agent console when a database is set). */
+  routers?: Router[];
 }
 
 export const BODY_LIMIT = '64kb';
@@ -24,6 +26,7 @@ export function createApp(parts: AppParts): Express {
   app.use('/api/ask', express.json({ limit: BODY_LIMIT }));
   app.use(apiAskRouter(parts.bot, parts.adapter));
   for (const channel of parts.channels) app.use(channel.router);
+  for (const router of parts.routers ?? []) app.use(router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

@@ -10,6 +10,7 @@ import type { ChannelModule } from '../../channels/channel';
 import { AssistantBot } from '../bot/assistant-bot';
 import { transcriptMiddleware } from '../bot/transcript-middleware';
 import { TurnAdapter } from '../bot/turn-adapter';
+import { createConsole } from '../console';
 import type { Database } from '../db/database';
 import { PostgresStorage } from '../db/postgres-storage';
 import { ResilientStorage } from '../db/resilient-storage';
@@ -83,7 +84,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         : 'none',
     };
   };
-  const app = createApp({ ...deps, channels, health });
+  // The agent console needs the database (users, sessions, handoffs, LISTEN/NOTIFY).
+  const agentConsole =
+    database && handoff ? await createConsole({ database, handoff, engine, log }) : undefined;
+  const app = createApp({
+    ...deps,
+    channels,
+    health,
+    ...(agentConsole && { routers: [agentConsole.router] }),
+  });
   const server = createServer(app);
   server.keepAliveTimeout = 5000;
   for (const c of channels) c.attach?.(server);
@@ -100,6 +109,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (closing ??= (async () => {
       log.info('shutting down: no new connections, finishing requests in flight');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await agentConsole?.close(); // ends the event streams, which would hold server.close
       server.closeIdleConnections();
       await Promise.all(channels.map(async (c) => c.close?.()));
       await closed;

@@ -1,0 +1,62 @@
+/**
+ * The agent console, mounted by start-server only when a database is set: the login router of
+ * src/auth (POST /agent/login, GET /agent/session, POST /agent/logout), the pages GET /agent/login
+ * and GET /agent, the assets under /agent/assets, the JSON API and the live events (api.ts,
+ * live-events.ts). createConsole starts the LISTEN connection; close() ends the event streams.
+ */
+import path from 'node:path';
+import express, { type Router } from 'express';
+import { staticFile } from '../../channels/webchat/static-file';
+import { createAuth, officer } from '../auth/middleware';
+import type { Database } from '../db/database';
+import type { Engine } from '../engine/engine';
+import type { HandoffService } from '../handoff/bot-handoff';
+import type { Logger } from '../log';
+import { consoleApi } from './api';
+import { LiveEvents } from './live-events';
+import { renderConsolePage, renderLoginPage, setConsoleHeaders } from './pages';
+
+const ASSETS = path.join(__dirname, 'assets');
+
+export interface ConsoleDeps {
+  database: Database;
+  handoff: HandoffService;
+  engine: () => Engine;
+  log: Logger;
+}
+
+export interface AgentConsole {
+  router: Router;
+  close(): Promise<void>;
+}
+
+export async function createConsole(deps: ConsoleDeps): Promise<AgentConsole> {
+  const { database, log } = deps;
+  const auth = createAuth({ pool: database.pool, log });
+  const guard = auth.requireRole('agent', 'supervisor', 'admin');
+  const events = new LiveEvents(database.connectionString, log);
+  await events.start();
+
+  const router = express.Router();
+  router.get(
+    '/agent/assets/console.js',
+    staticFile(path.join(ASSETS, 'console.js'), 'application/javascript; charset=utf-8', 300),
+  );
+  router.get(
+    '/agent/assets/console.css',
+    staticFile(path.join(ASSETS, 'console.css'), 'text/css; charset=utf-8', 300),
+  );
+  router.get('/agent/login', (req, res) => {
+    setConsoleHeaders(res);
+    res.type('html').send(renderLoginPage({ error: req.query.error !== undefined }));
+  });
+  router.use(auth.loginRouter);
+  router.get('/agent', guard, (req, res) => {
+    setConsoleHeaders(res);
+    res.type('html').send(renderConsolePage(officer(req)!.username));
+  });
+  router.use(
+    consoleApi({ pool: database.pool, handoff: deps.handoff, engine: deps.engine, events, log, guard }),
+  );
+  return { router, close: () => events.close() };
+}

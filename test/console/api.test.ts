@@ -1,0 +1,281 @@
+/**
+ * The agent console's API on a real PostgreSQL and the real server: 401 without login; an officer
+ * (users.ts) logs in; a Direct Line citizen asks for an officer and appears in the queue; the live
+ * events stream (SSE) reports the claim; suggestions give 3 guides with text and source; the reply
+ * reaches the citizen's Direct Line conversation; closing asks the CSAT question; POST without the
+ * CSRF header is refused; bad input and wrong states answer 400/404/409 JSON.
+ */
+import { createUser } from '../../src/auth/users';
+import { CSAT_QUESTION } from '../../src/handoff/bot-handoff';
+import type { RunningServer } from '../../src/server/start-server';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startTestServer } from '../support/test-server';
+
+type Json = ReturnType<typeof JSON.parse>;
+
+let db: TestDatabase;
+let running: RunningServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  running = await startTestServer({}, { database: db });
+}, 60000);
+afterAll(async () => {
+  await running?.close();
+  await db?.drop();
+});
+
+async function until<T>(probe: () => Promise<T | undefined>, ms = 10000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A citizen on Direct Line. */
+class Citizen {
+  private watermark: string | undefined;
+  constructor(
+    readonly token: string,
+    readonly conversationId: string,
+  ) {}
+
+  static async start(): Promise<Citizen> {
+    const base = `${running.url}/v3/directline`;
+    const generated: Json = await (await fetch(`${base}/tokens/generate`, { method: 'POST' })).json();
+    const started: Json = await (
+      await fetch(`${base}/conversations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${generated.token}` },
+      })
+    ).json();
+    return new Citizen(started.token ?? generated.token, started.conversationId);
+  }
+
+  get botId(): string {
+    return `directline:${this.conversationId}`;
+  }
+
+  async say(text: string): Promise<void> {
+    const res = await fetch(`${running.url}/v3/directline/conversations/${this.conversationId}/activities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        text,
+        from: { id: 'dl_citizen', role: 'user' },
+        locale: 'vi-VN',
+      }),
+    });
+    expect(res.status).toBeLessThan(300);
+  }
+
+  async texts(): Promise<string[]> {
+    const q = this.watermark ? `?watermark=${this.watermark}` : '';
+    const res = await fetch(
+      `${running.url}/v3/directline/conversations/${this.conversationId}/activities${q}`,
+      { headers: { authorization: `Bearer ${this.token}` } },
+    );
+    const page: Json = await res.json();
+    this.watermark = page.watermark;
+    return (page.activities as Json[])
+      .filter((a) => a.from?.role === 'bot' && a.type === 'message')
+      .map((a) => a.text as string);
+  }
+
+  async waitFor(text: string): Promise<void> {
+    const seen: string[] = [];
+    await until(async () => {
+      seen.push(...(await this.texts()));
+      return seen.includes(text) ? true : undefined;
+    });
+  }
+}
+
+/** A logged-in officer. */
+class Officer {
+  constructor(
+    readonly cookie: string,
+    readonly csrf: string,
+  ) {}
+
+  static async login(username: string, password: string): Promise<Officer> {
+    const res = await fetch(`${running.url}/agent/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    expect(res.status).toBe(200);
+    const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
+    const body: Json = await res.json();
+    return new Officer(cookie, body.csrfToken);
+  }
+
+  request(method: string, path: string, body?: unknown, csrf = true): Promise<Response> {
+    return fetch(`${running.url}/agent/api/${path}`, {
+      method,
+      headers: {
+        cookie: this.cookie,
+        ...(csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  async json(method: string, path: string, body?: unknown, status = 200): Promise<Json> {
+    const res = await this.request(method, path, body);
+    const data: Json = await res.json();
+    expect({ status: res.status, data }).toMatchObject({ status });
+    return data;
+  }
+}
+
+describe('agent console API', () => {
+  let officer: Officer;
+  let citizen: Citizen;
+  let handoffId: number;
+
+  beforeAll(async () => {
+    await createUser(db.pool, { username: 'canbo1', password: 'mat-khau-rat-dai', roles: ['agent'] });
+    await createUser(db.pool, { username: 'canbo2', password: 'mat-khau-rat-dai', roles: ['agent'] });
+    await createUser(db.pool, { username: 'bientap', password: 'mat-khau-rat-dai', roles: ['editor'] });
+  });
+
+  it('refuses every API and the page without a login', async () => {
+    for (const path of ['queue', 'conversations/x', 'events']) {
+      const res = await fetch(`${running.url}/agent/api/${path}`);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ error: 'login required' });
+    }
+    const page = await fetch(`${running.url}/agent`, {
+      headers: { accept: 'text/html' },
+      redirect: 'manual',
+    });
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/agent/login');
+    const login = await fetch(`${running.url}/agent/login`);
+    expect(login.status).toBe(200);
+    expect(login.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await login.text();
+    expect(html).toContain('action="/agent/login"');
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+  });
+
+  it('forbids a user without an officer role', async () => {
+    const editor = await Officer.login('bientap', 'mat-khau-rat-dai');
+    expect((await editor.request('GET', 'queue')).status).toBe(403);
+  });
+
+  it("shows the citizen's request for an officer in the queue", async () => {
+    officer = await Officer.login('canbo1', 'mat-khau-rat-dai');
+    citizen = await Citizen.start();
+    await citizen.say('làm giấy khai sinh cần giấy tờ gì');
+    await citizen.say('cho tôi gặp cán bộ');
+    await citizen.waitFor('Anh/chị đang ở vị trí số 1, thời gian chờ khoảng 3 phút.');
+    const { items } = await officer.json('GET', 'queue');
+    expect(items).toEqual([
+      expect.objectContaining({
+        conversationId: citizen.botId,
+        status: 'queued',
+        position: 1,
+        channel: 'directline',
+      }),
+    ]);
+    handoffId = items[0].id;
+    const page = await fetch(`${running.url}/agent`, { headers: { cookie: officer.cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Hàng chờ');
+  });
+
+  it('refuses a POST without the CSRF header', async () => {
+    const res = await officer.request('POST', `handoffs/${handoffId}/claim`, {}, false);
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: 'invalid CSRF token' });
+  });
+
+  it('claims the handoff and streams the event to the live queue', async () => {
+    const controller = new AbortController();
+    const stream = await fetch(`${running.url}/agent/api/events`, {
+      headers: { cookie: officer.cookie },
+      signal: controller.signal,
+    });
+    expect(stream.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = stream.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    await reader.read().then((r) => (received += decoder.decode(r.value))); // ": connected"
+    const claimed = await officer.json('POST', `handoffs/${handoffId}/claim`, {});
+    expect(claimed).toMatchObject({ id: handoffId, status: 'assigned' });
+    while (!received.includes('"type":"claimed"')) {
+      const r = await reader.read();
+      if (r.done) break;
+      received += decoder.decode(r.value);
+    }
+    expect(received).toContain('event: handoff');
+    expect(received).toContain(`"handoffId":${handoffId}`);
+    controller.abort();
+    await reader.cancel().catch(() => undefined);
+    await officer.json('POST', `handoffs/${handoffId}/claim`, {}, 409);
+  });
+
+  it('shows the transcript and the handoff of the conversation', async () => {
+    const view = await until(async () => {
+      const v = await officer.json('GET', `conversations/${encodeURIComponent(citizen.botId)}`);
+      return v.messages.some((m: Json) => m.text === 'cho tôi gặp cán bộ') ? v : undefined;
+    });
+    expect(view).toMatchObject({
+      channel: 'directline',
+      handoff: { id: handoffId, status: 'assigned', assignedToUsername: 'canbo1' },
+    });
+    expect(view.messages[0]).toMatchObject({ direction: expect.any(String), channel: 'directline' });
+    await officer.json('GET', 'conversations/nope', undefined, 404);
+  });
+
+  it('suggests 3 guides with the facet answer and a source', async () => {
+    const { question, suggestions } = await officer.json(
+      'GET',
+      `conversations/${encodeURIComponent(citizen.botId)}/suggestions`,
+    );
+    expect(question).toBe('làm giấy khai sinh cần giấy tờ gì');
+    expect(suggestions).toHaveLength(3);
+    for (const s of suggestions) {
+      expect(s.title).toEqual(expect.any(String));
+      expect(s.text.length).toBeGreaterThan(20);
+      expect(s.confidence).toBeGreaterThan(0);
+      expect(s.source.title).toEqual(expect.any(String));
+    }
+    expect(suggestions[0]).toMatchObject({ guideId: 'ho-tich/khai-sinh', facet: 'documents' });
+  });
+
+  it("delivers the officer's reply to the citizen's Direct Line conversation", async () => {
+    await officer.json('POST', `conversations/${encodeURIComponent(citizen.botId)}/reply`, { text: '' }, 400);
+    await officer.json('POST', `conversations/${encodeURIComponent(citizen.botId)}/reply`, {
+      text: 'Chào anh/chị, tôi là cán bộ tư pháp.',
+    });
+    await citizen.waitFor('Chào anh/chị, tôi là cán bộ tư pháp.');
+    const other = await Officer.login('canbo2', 'mat-khau-rat-dai');
+    await other.json('POST', `conversations/${encodeURIComponent(citizen.botId)}/reply`, { text: 'x' }, 409);
+    await other.json('POST', `handoffs/${handoffId}/close`, { reason: 'đã giải đáp' }, 409);
+  });
+
+  it('transfers to another officer and back', async () => {
+    await officer.json('POST', `handoffs/${handoffId}/transfer`, { to: 'nobody' }, 400);
+    await officer.json('POST', `handoffs/${handoffId}/transfer`, { to: 'canbo2' });
+    const other = await Officer.login('canbo2', 'mat-khau-rat-dai');
+    await other.json('POST', `handoffs/${handoffId}/transfer`, { to: 'canbo1' });
+  });
+
+  it('closes with a reason and the citizen gets the CSAT question', async () => {
+    await officer.json('POST', `handoffs/${handoffId}/close`, { reason: 'bất kỳ' }, 400);
+    await officer.json('POST', 'handoffs/abc/close', { reason: 'đã giải đáp' }, 400);
+    await officer.json('POST', 'handoffs/999999/close', { reason: 'đã giải đáp' }, 404);
+    const closed = await officer.json('POST', `handoffs/${handoffId}/close`, { reason: 'đã giải đáp' });
+    expect(closed).toMatchObject({ status: 'closed', closeReason: 'đã giải đáp' });
+    await citizen.waitFor(CSAT_QUESTION);
+    expect((await officer.json('GET', 'queue')).items).toEqual([]);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * The agent console end to end on a real PostgreSQL, in Debian's headless Chromium (playwright-core,
+ * the flags of webchat.e2e): a citizen on `/` asks a question, then "cho tôi gặp cán bộ"; a second
+ * browser context logs in at /agent/login, sees the queue item, claims it, sees the suggestions,
+ * inserts one, edits and sends it; the citizen's page shows the officer's reply; the officer closes with
+ * a reason; the citizen sees the CSAT question. No CSP violation or page error on either side; the
+ * screenshot goes to artifacts/screenshots/console.png. Skipped only when /usr/bin/chromium is missing
+ * outside CI.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { TEXTS } from '../../channels/webchat/page';
+import { createUser } from '../../src/auth/users';
+import { CSAT_QUESTION } from '../../src/handoff/bot-handoff';
+import type { RunningServer } from '../../src/server/start-server';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startTestServer } from '../support/test-server';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const SCREENSHOT = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots', 'console.png');
+const canRun = existsSync(CHROMIUM) || Boolean(process.env.CI);
+
+const describeBrowser = canRun ? describe : describe.skip;
+const title = canRun
+  ? 'agent console in headless Chromium'
+  : `agent console in headless Chromium — SKIPPED: ${CHROMIUM} is missing (install: apt-get install -y chromium; in CI this test runs)`;
+
+describeBrowser(title, () => {
+  let db: TestDatabase;
+  let running: RunningServer;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  const watch = async (page: Page, who: string) => {
+    await page.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (e) =>
+        console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`${who}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`${who}: ${e.message}`));
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    running = await startTestServer({}, { database: db });
+    await createUser(db.pool, { username: 'canbo', password: 'mat-khau-rat-dai', roles: ['agent'] });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+    await db?.drop();
+  });
+
+  it('citizen asks for an officer → the officer claims, replies with a suggestion, closes → CSAT', async () => {
+    const citizenContext = await browser.newContext({
+      locale: 'vi-VN',
+      viewport: { width: 360, height: 740 },
+    });
+    const citizen = await citizenContext.newPage();
+    await watch(citizen, 'citizen');
+    await citizen.goto(`${running.url}/`);
+    await citizen.getByText('Xin chào! Tôi là Trợ lý Tư pháp').first().waitFor({ timeout: 30_000 });
+    const input = citizen.getByPlaceholder(TEXTS.placeholder);
+    await input.fill('làm giấy khai sinh cần giấy tờ gì');
+    await input.press('Enter');
+    await citizen.locator('strong', { hasText: 'Đăng ký khai sinh' }).first().waitFor({ timeout: 15_000 });
+    await input.fill('cho tôi gặp cán bộ');
+    await input.press('Enter');
+    await citizen
+      .getByText(/vị trí số 1/)
+      .first()
+      .waitFor({ timeout: 15_000 });
+
+    const agentContext = await browser.newContext({
+      locale: 'vi-VN',
+      viewport: { width: 1400, height: 900 },
+    });
+    const agent = await agentContext.newPage();
+    await watch(agent, 'agent');
+    await agent.goto(`${running.url}/agent/login`);
+    await agent.fill('#username', 'canbo');
+    await agent.fill('#password', 'mat-khau-rat-dai');
+    await agent.click('button[type="submit"]');
+    await agent.waitForURL(`${running.url}/agent`);
+    const item = agent.locator('#queue button.item').first();
+    await item.waitFor({ timeout: 15_000 });
+    await expect(item.innerText()).resolves.toMatch(/directline · đang chờ/);
+    await item.click();
+    await agent.locator('#claim:not([disabled])').waitFor();
+    await agent.locator('#transcript li', { hasText: 'cho tôi gặp cán bộ' }).waitFor();
+    await agent.click('#claim');
+    await agent.locator('#send:not([disabled])').waitFor({ timeout: 15_000 });
+    await expect(agent.locator('#queue button.item').first().innerText()).resolves.toMatch(/đã nhận/);
+
+    const suggestions = agent.locator('#suggestions li');
+    await suggestions.nth(2).waitFor({ timeout: 15_000 });
+    await expect(suggestions.count()).resolves.toBe(3);
+    await expect(suggestions.first().innerText()).resolves.toMatch(/Đăng ký khai sinh[\s\S]*Nguồn:/);
+    await suggestions.first().locator('button.insert').click();
+    const reply = agent.locator('#reply');
+    const inserted = await reply.inputValue();
+    expect(inserted.length).toBeGreaterThan(20);
+    await reply.fill(`Cán bộ xin trả lời: ${inserted}`);
+    await agent.click('#send');
+    await agent.getByText('Đã gửi.').waitFor({ timeout: 15_000 });
+
+    await citizen.getByText('Cán bộ xin trả lời', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await agent.locator('#transcript li.officer').first().waitFor({ timeout: 15_000 });
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await agent.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(existsSync(SCREENSHOT)).toBe(true);
+
+    await agent.selectOption('#close-reason', 'đã giải đáp');
+    await agent.click('#close');
+    await agent.getByText('Đã đóng.').waitFor({ timeout: 15_000 });
+    await citizen.getByText(CSAT_QUESTION).first().waitFor({ timeout: 15_000 });
+    await agent.locator('#queue-empty:not([hidden])').waitFor({ timeout: 15_000 });
+
+    expect(problems).toEqual([]);
+    await agentContext.close();
+    await citizenContext.close();
+  }, 120_000);
+});
