@@ -18,9 +18,6 @@ import {
 import type { Engine } from '../engine/engine';
 import {
   CSAT_CHOICES,
-  CSAT_QUESTION,
-  CSAT_THANKS,
-  QUEUED_NOTICE,
   positionMessage,
   type HandoffService,
   type HandoffStatus,
@@ -155,7 +152,7 @@ export class AssistantBot extends ActivityHandler {
       if (Date.now() - (memory.noticeAt ?? 0) >= QUEUED_NOTICE_EVERY_MS) {
         memory.noticeAt = Date.now();
         await save();
-        await turn.sendActivity(this.message(QUEUED_NOTICE, [], turn));
+        await turn.sendActivity(this.message(this.replies.queued_notice.vi, [], turn));
       }
       return true;
     }
@@ -176,7 +173,7 @@ export class AssistantBot extends ActivityHandler {
       } catch (error) {
         this.deps.log.warn('CSAT rating not stored', { conversation: conversationId, error });
       }
-      await turn.sendActivity(this.message(CSAT_THANKS, [], turn));
+      await turn.sendActivity(this.message(this.replies.csat_thanks.vi, [], turn));
       return true;
     }
     if (asked) {
@@ -188,7 +185,7 @@ export class AssistantBot extends ActivityHandler {
     memory.csatAsked = true;
     await save();
     const ask = this.message(
-      CSAT_QUESTION,
+      this.replies.csat_question.vi,
       CSAT_CHOICES.map((c) => ({ label: c, value: c })),
       turn,
     );
@@ -212,7 +209,7 @@ export class AssistantBot extends ActivityHandler {
       });
       await this.handoffMemory.set(turn, { noticeAt: Date.now() });
       await turn.sendActivity(
-        this.message(positionMessage(queued.position, queued.estimatedWaitSeconds), [], turn),
+        this.message(positionMessage(this.replies, queued.position, queued.estimatedWaitSeconds), [], turn),
       );
       const recorded = await handoff.transcript(conversationId, HANDOFF_TRANSCRIPT_LIMIT).catch(() => []);
       const activities = recorded.map((m) => ({

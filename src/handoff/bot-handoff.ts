@@ -16,11 +16,9 @@ import type { Logger } from '../log';
 import type { Handoff } from './handoff';
 import { channelOf, type OutboundRegistry } from './outbound';
 import { HandoffQueue, type EnqueueRequest, type EnqueueResult } from './queue';
+import type { RepliesFile } from '../knowledge/schema';
 
-export const CSAT_QUESTION = 'Anh/chị chấm điểm hỗ trợ từ 1 đến 5 nhé?';
 export const CSAT_CHOICES = ['1', '2', '3', '4', '5'];
-export const CSAT_THANKS = 'Cảm ơn anh/chị đã đánh giá! Anh/chị có thể tiếp tục hỏi trợ lý bất cứ lúc nào.';
-export const QUEUED_NOTICE = 'Cán bộ sẽ trả lời anh/chị sớm.';
 /** How long after a close the bot still asks the CSAT question at the next message. */
 const CSAT_WINDOW_HOURS = 24;
 
@@ -53,10 +51,12 @@ export interface TranscriptWriter {
 const FLUSH_WAIT_MS = 1000;
 
 /** "Anh/chị đang ở vị trí số 2, thời gian chờ khoảng 3 phút." */
-export function positionMessage(position: number | null, waitSeconds: number): string {
+export function positionMessage(replies: RepliesFile, position: number | null, waitSeconds: number): string {
   const minutes = Math.max(1, Math.round(waitSeconds / 60));
-  if (position === null) return 'Cán bộ đang tiếp nhận cuộc trò chuyện của anh/chị.';
-  return `Anh/chị đang ở vị trí số ${position}, thời gian chờ khoảng ${minutes} phút.`;
+  if (position === null) return replies.handoff_taken.vi;
+  return replies.handoff_position.vi
+    .replace('{position}', String(position))
+    .replace('{minutes}', String(minutes));
 }
 
 export class HandoffService {
@@ -67,6 +67,8 @@ export class HandoffService {
     private readonly outbound: OutboundRegistry,
     private readonly transcripts: TranscriptWriter,
     private readonly log: Logger,
+    /** The bot's sentences (knowledge/replies.yaml) of the current knowledge. */
+    private readonly replies: () => RepliesFile,
   ) {
     this.queue = new HandoffQueue(pool);
   }
@@ -151,12 +153,13 @@ export class HandoffService {
     const conversationId = handoff.conversationId;
     if (this.outbound.canSend(conversationId)) {
       try {
-        await this.outbound.send(conversationId, CSAT_QUESTION, { choices: CSAT_CHOICES, speaker: 'bot' });
+        const question = this.replies().csat_question.vi;
+        await this.outbound.send(conversationId, question, { choices: CSAT_CHOICES, speaker: 'bot' });
         this.transcripts.record({
           conversationId,
           channel: channelOf(conversationId),
           direction: 'out',
-          text: CSAT_QUESTION,
+          text: question,
           decision: 'csat',
         });
       } catch (error) {

@@ -155,6 +155,11 @@ export const repliesFileSchema = z.strictObject({
   error: bilingual,
   non_text: bilingual,
   too_long: bilingual,
+  handoff_position: bilingual,
+  handoff_taken: bilingual,
+  queued_notice: bilingual,
+  csat_question: bilingual,
+  csat_thanks: bilingual,
 });
 export type RepliesFile = z.infer<typeof repliesFileSchema>;
 

@@ -48,7 +48,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const state = database ? new ResilientStorage(new PostgresStorage(database.pool), log) : undefined;
   const outbound = database ? new OutboundRegistry() : undefined;
   const handoff =
-    database && recorder && outbound ? new HandoffService(database.pool, outbound, recorder, log) : undefined;
+    database && recorder && outbound
+      ? new HandoffService(database.pool, outbound, recorder, log, () => engine().replies)
+      : undefined;
   const bot = new AssistantBot({
     engine,
     storage: options.storage ?? state ?? new MemoryStorage(),

@@ -6,10 +6,9 @@
  * CSRF header is refused; bad input and wrong states answer 400/404/409 JSON.
  */
 import { createUser } from '../../src/auth/users';
-import { CSAT_QUESTION } from '../../src/handoff/bot-handoff';
 import type { RunningServer } from '../../src/server/start-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTestServer } from '../support/test-server';
+import { sharedEngine, startTestServer } from '../support/test-server';
 
 type Json = ReturnType<typeof JSON.parse>;
 
@@ -275,7 +274,7 @@ describe('agent console API', () => {
     await officer.json('POST', 'handoffs/999999/close', { reason: 'đã giải đáp' }, 404);
     const closed = await officer.json('POST', `handoffs/${handoffId}/close`, { reason: 'đã giải đáp' });
     expect(closed).toMatchObject({ status: 'closed', closeReason: 'đã giải đáp' });
-    await citizen.waitFor(CSAT_QUESTION);
+    await citizen.waitFor((await sharedEngine()).replies.csat_question.vi);
     expect((await officer.json('GET', 'queue')).items).toEqual([]);
   });
 });

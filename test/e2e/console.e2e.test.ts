@@ -12,10 +12,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { TEXTS } from '../../channels/webchat/page';
 import { createUser } from '../../src/auth/users';
-import { CSAT_QUESTION } from '../../src/handoff/bot-handoff';
 import type { RunningServer } from '../../src/server/start-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTestServer } from '../support/test-server';
+import { sharedEngine, startTestServer } from '../support/test-server';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -129,7 +128,10 @@ describeBrowser(title, () => {
     await agent.selectOption('#close-reason', 'đã giải đáp');
     await agent.click('#close');
     await agent.getByText('Đã đóng.').waitFor({ timeout: 15_000 });
-    await citizen.getByText(CSAT_QUESTION).first().waitFor({ timeout: 15_000 });
+    await citizen
+      .getByText((await sharedEngine()).replies.csat_question.vi)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await agent.locator('#queue-empty:not([hidden])').waitFor({ timeout: 15_000 });
 
     expect(problems).toEqual([]);
