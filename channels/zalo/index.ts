@@ -4,10 +4,12 @@
  * ZALO_ACCESS_TOKEN are set (ZALO_REFRESH_TOKEN and ZALO_APP_SECRET let it renew the token);
  * otherwise its path answers 503. See README.md beside this file.
  */
+import type { Activity } from 'botbuilder';
 import { Router } from 'express';
 import { offRouter, type ChannelDeps, type ChannelModule, type MountedChannel } from '../channel';
 import { AccessTokens, errorText } from './access-token';
 import { conversationHandler } from './conversation';
+import { renderReply } from './render';
 import { RecentKeys } from './recent-keys';
 import { DEFAULT_RETRY, ZaloMessenger, type RetryPolicy } from './send-message';
 import { MemoryZaloTokenStore, type ZaloTokenStore } from './tokens';
@@ -38,6 +40,9 @@ export interface ZaloOptions {
   concurrency?: number;
   dedupe?: { max?: number; ttlMs?: number };
 }
+
+/** Zalo shows every OA message alike: an officer's reply says who speaks. */
+const OFFICER_PREFIX = 'Cán bộ tư pháp: ';
 
 export function createZaloChannel(deps: ChannelDeps, options: ZaloOptions = {}): ZaloChannel {
   const { config, log } = deps;
@@ -80,6 +85,17 @@ export function createZaloChannel(deps: ChannelDeps, options: ZaloOptions = {}):
     onError: (error) => {
       log.error('zalo event handling failed', { reason: errorText(error) });
     },
+  });
+  // Officers' replies (and the CSAT question after a handoff) reach Zalo citizens through the OA API.
+  // The registry hands over the conversation id without its 'zalo:' prefix: the user's OA-scoped id.
+  deps.outbound?.registerSender('zalo', async (userId, text, options) => {
+    const actions = (options.choices ?? []).map((c) => ({ type: 'imBack', title: c, value: c }));
+    const activity: Partial<Activity> = {
+      type: 'message',
+      text: options.speaker === 'officer' ? `${OFFICER_PREFIX}${text}` : text,
+      ...(actions.length > 0 && { suggestedActions: { actions, to: [userId] } }),
+    };
+    for (const message of renderReply(activity)) await messenger.send(userId, message);
   });
   let closing = false;
   const router = webhookRouter({

@@ -20,7 +20,9 @@ import { splitText } from '../../channels/zalo/split-text';
 import type { AssistantBot } from '../../src/bot/assistant-bot';
 import { CHANNELS } from '../../src/server/channels';
 import type { RunningServer } from '../../src/server/start-server';
-import { startTestServer, testLogger } from '../support/test-server';
+import { OutboundRegistry } from '../../src/handoff/outbound';
+import { parseConfig } from '../../src/config';
+import { sharedEngine, startTestServer, testLogger } from '../support/test-server';
 
 const API = 'https://openapi.zalo.test';
 const OAUTH = 'https://oauth.zalo.test';
@@ -660,5 +662,38 @@ describe('Zalo channel configuration', () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe('Zalo: replies from officers', () => {
+  it('delivers an officer reply and the CSAT buttons through the OA message API', async () => {
+    const outbound = new OutboundRegistry();
+    const engine = await sharedEngine();
+    const deps = {
+      config: parseConfig(ENV),
+      log: testLogger(),
+      engine: () => engine,
+      outbound,
+    } as unknown as ChannelDeps;
+    createZaloChannel(deps);
+    const bodies: { recipient: { user_id: string }; message: { text?: string; attachment?: unknown } }[] = [];
+    const scope = nock(API)
+      .post('/v3.0/oa/message/cs')
+      .times(2)
+      .reply(200, (_uri, body) => {
+        bodies.push(body as (typeof bodies)[number]);
+        return SUCCESS(bodies.length);
+      });
+    await outbound.send('zalo:8812345678901', 'Anh mang theo căn cước nhé.', { speaker: 'officer' });
+    await outbound.send('zalo:8812345678901', 'Chấm điểm từ 1 đến 5?', {
+      speaker: 'bot',
+      choices: ['1', '2', '3', '4', '5'],
+    });
+    expect(scope.isDone()).toBe(true);
+    expect(bodies[0]).toMatchObject({
+      recipient: { user_id: '8812345678901' },
+      message: { text: 'Cán bộ tư pháp: Anh mang theo căn cước nhé.' },
+    });
+    expect(JSON.stringify(bodies[1]!.message)).toContain('oa.query.show');
   });
 });
