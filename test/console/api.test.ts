@@ -9,6 +9,7 @@ import { createUser } from '../../src/auth/users';
 import type { RunningServer } from '../../src/server/start-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { sharedEngine, startTestServer } from '../support/test-server';
+import { until } from '../support/until';
 
 type Json = ReturnType<typeof JSON.parse>;
 
@@ -23,16 +24,6 @@ afterAll(async () => {
   await running?.close();
   await db?.drop();
 });
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 10000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A citizen on Direct Line. */
 class Citizen {

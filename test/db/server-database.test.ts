@@ -10,18 +10,9 @@ import path from 'node:path';
 import type { RunningServer } from '../../src/server/start-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer } from '../support/test-server';
+import { until } from '../support/until';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 20000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('server with PostgreSQL', () => {
   let db: TestDatabase;
@@ -57,7 +48,7 @@ describe('server with PostgreSQL', () => {
         "SELECT direction, text, procedure, facet FROM messages WHERE conversation_id = 'api:pg-1' ORDER BY id",
       );
       return rows.length >= 4 ? rows : undefined;
-    });
+    }, 20000);
     expect(rows.map((r) => r.direction)).toEqual(['in', 'out', 'in', 'out']);
     expect(rows[0]!.text).not.toContain('0912345678');
     expect(rows[3]).toMatchObject({ procedure: 'ho-tich/khai-tu', facet: 'fee' });

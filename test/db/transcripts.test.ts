@@ -18,6 +18,7 @@ import type { Engine } from '../../src/engine/engine';
 import type { Logger } from '../../src/log';
 import { createTestDatabase, dbTestLogger, type TestDatabase } from '../support/database';
 import { sharedEngine } from '../support/test-server';
+import { until } from '../support/until';
 
 let db: TestDatabase;
 let engine: Engine;
@@ -62,14 +63,6 @@ async function stored(pool: Pool, conversationId: string) {
     [conversationId],
   );
   return rows;
-}
-
-async function until(check: () => Promise<boolean>, ms = 10000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 function freePort(): Promise<number> {
@@ -183,7 +176,7 @@ describe('transcript recording', () => {
 
     const health = await recorder.healthy();
     expect(health).toMatchObject({ status: 'degraded', queued: 10, dropped: 0 });
-    await until(async () => lines.some((l) => l.includes('transcript recording failing')));
+    await until(async () => lines.some((l) => l.includes('transcript recording failing')) || undefined);
     expect((await recorder.healthy()).lastError).toMatch(/ECONNREFUSED|connect/);
     expect(await stored(db.pool, conversation)).toEqual([]);
 
@@ -191,7 +184,7 @@ describe('transcript recording', () => {
     try {
       await until(async () => {
         const h = await recorder.healthy();
-        return h.status === 'ok' && h.queued === 0;
+        return (h.status === 'ok' && h.queued === 0) || undefined;
       });
       const rows = await stored(db.pool, conversation);
       expect(rows.map((r) => r.direction)).toEqual([

@@ -15,27 +15,10 @@ import { createUser } from '../../src/auth/users';
 import type { RunningServer } from '../../src/server/start-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { sharedEngine, startTestServer } from '../support/test-server';
+import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium } from '../support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const SCREENSHOT = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots', 'console.png');
-const canRun = existsSync(CHROMIUM) || Boolean(process.env.CI);
-
-const describeBrowser = canRun ? describe : describe.skip;
-const title = canRun
-  ? 'agent console in headless Chromium'
-  : `agent console in headless Chromium — SKIPPED: ${CHROMIUM} is missing (install: apt-get install -y chromium; in CI this test runs)`;
-
-describeBrowser(title, () => {
+describeInChromium('agent console in headless Chromium', () => {
   let db: TestDatabase;
   let running: RunningServer;
   let browser: Browser;

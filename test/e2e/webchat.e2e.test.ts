@@ -13,23 +13,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { renderPage, TEXTS } from '../../channels/webchat/page';
 import type { RunningServer } from '../../src/server/start-server';
 import { startTestServer } from '../support/test-server';
+import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium } from '../support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const SCREENSHOT = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots', 'webchat.png');
 /** Web Chat's failure text in English and in its vi-VN strings. */
 const SEND_FAILED = /Send failed|Đã không gửi được/;
-
-const canRun = existsSync(CHROMIUM) || Boolean(process.env.CI);
 
 let running: RunningServer;
 beforeAll(async () => {
@@ -99,12 +87,7 @@ describe('citizen page over HTTP', () => {
   });
 });
 
-const describeBrowser = canRun ? describe : describe.skip;
-const browserTitle = canRun
-  ? 'citizen page in headless Chromium'
-  : `citizen page in headless Chromium — SKIPPED: ${CHROMIUM} is missing (install: apt-get install -y chromium; in CI this test runs)`;
-
-describeBrowser(browserTitle, () => {
+describeInChromium('citizen page in headless Chromium', () => {
   let profile: string;
   let context: BrowserContext;
   let page: Page;

@@ -8,6 +8,7 @@ import type { RunningServer } from '../../src/server/start-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer } from '../support/test-server';
 import { addOfficers } from './officers';
+import { until } from '../support/until';
 
 /** Parsed JSON, as untyped as JSON.parse gives it. */
 type Json = ReturnType<typeof JSON.parse>;
@@ -25,16 +26,6 @@ afterAll(async () => {
   await running?.close();
   await db?.drop();
 });
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 10000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function call(method: string, path: string, token: string, body?: unknown): Promise<Json> {
   const res = await fetch(`${base}${path}`, {
