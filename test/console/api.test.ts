@@ -10,6 +10,7 @@ import type { RunningServer } from '../../src/server/start-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { sharedEngine, startTestServer } from '../support/test-server';
 import { until } from '../support/until';
+import { DirectLineCitizen } from '../support/directline-citizen';
 
 type Json = ReturnType<typeof JSON.parse>;
 
@@ -24,66 +25,6 @@ afterAll(async () => {
   await running?.close();
   await db?.drop();
 });
-
-/** A citizen on Direct Line. */
-class Citizen {
-  private watermark: string | undefined;
-  constructor(
-    readonly token: string,
-    readonly conversationId: string,
-  ) {}
-
-  static async start(): Promise<Citizen> {
-    const base = `${running.url}/v3/directline`;
-    const generated: Json = await (await fetch(`${base}/tokens/generate`, { method: 'POST' })).json();
-    const started: Json = await (
-      await fetch(`${base}/conversations`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${generated.token}` },
-      })
-    ).json();
-    return new Citizen(started.token ?? generated.token, started.conversationId);
-  }
-
-  get botId(): string {
-    return `directline:${this.conversationId}`;
-  }
-
-  async say(text: string): Promise<void> {
-    const res = await fetch(`${running.url}/v3/directline/conversations/${this.conversationId}/activities`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        text,
-        from: { id: 'dl_citizen', role: 'user' },
-        locale: 'vi-VN',
-      }),
-    });
-    expect(res.status).toBeLessThan(300);
-  }
-
-  async texts(): Promise<string[]> {
-    const q = this.watermark ? `?watermark=${this.watermark}` : '';
-    const res = await fetch(
-      `${running.url}/v3/directline/conversations/${this.conversationId}/activities${q}`,
-      { headers: { authorization: `Bearer ${this.token}` } },
-    );
-    const page: Json = await res.json();
-    this.watermark = page.watermark;
-    return (page.activities as Json[])
-      .filter((a) => a.from?.role === 'bot' && a.type === 'message')
-      .map((a) => a.text as string);
-  }
-
-  async waitFor(text: string): Promise<void> {
-    const seen: string[] = [];
-    await until(async () => {
-      seen.push(...(await this.texts()));
-      return seen.includes(text) ? true : undefined;
-    });
-  }
-}
 
 /** A logged-in officer. */
 class Officer {
@@ -126,7 +67,7 @@ class Officer {
 
 describe('agent console API', () => {
   let officer: Officer;
-  let citizen: Citizen;
+  let citizen: DirectLineCitizen;
   let handoffId: number;
 
   beforeAll(async () => {
@@ -162,10 +103,10 @@ describe('agent console API', () => {
 
   it("shows the citizen's request for an officer in the queue", async () => {
     officer = await Officer.login('canbo1', 'mat-khau-rat-dai');
-    citizen = await Citizen.start();
+    citizen = await DirectLineCitizen.start(running.url);
     await citizen.say('làm giấy khai sinh cần giấy tờ gì');
     await citizen.say('cho tôi gặp cán bộ');
-    await citizen.waitFor('Anh/chị đang ở vị trí số 1, thời gian chờ khoảng 3 phút.');
+    await citizen.waitForText('Anh/chị đang ở vị trí số 1, thời gian chờ khoảng 3 phút.');
     const { items } = await officer.json('GET', 'queue');
     expect(items).toEqual([
       expect.objectContaining({
@@ -246,7 +187,7 @@ describe('agent console API', () => {
     await officer.json('POST', `conversations/${encodeURIComponent(citizen.botId)}/reply`, {
       text: 'Chào anh/chị, tôi là cán bộ tư pháp.',
     });
-    await citizen.waitFor('Chào anh/chị, tôi là cán bộ tư pháp.');
+    await citizen.waitForText('Chào anh/chị, tôi là cán bộ tư pháp.');
     const other = await Officer.login('canbo2', 'mat-khau-rat-dai');
     await other.json('POST', `conversations/${encodeURIComponent(citizen.botId)}/reply`, { text: 'x' }, 409);
     await other.json('POST', `handoffs/${handoffId}/close`, { reason: 'đã giải đáp' }, 409);
@@ -265,7 +206,7 @@ describe('agent console API', () => {
     await officer.json('POST', 'handoffs/999999/close', { reason: 'đã giải đáp' }, 404);
     const closed = await officer.json('POST', `handoffs/${handoffId}/close`, { reason: 'đã giải đáp' });
     expect(closed).toMatchObject({ status: 'closed', closeReason: 'đã giải đáp' });
-    await citizen.waitFor((await sharedEngine()).replies.csat_question.vi);
+    await citizen.waitForText((await sharedEngine()).replies.csat_question.vi);
     expect((await officer.json('GET', 'queue')).items).toEqual([]);
   });
 });

@@ -9,92 +9,31 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer } from '../support/test-server';
 import { addOfficers } from './officers';
 import { until } from '../support/until';
+import { DirectLineCitizen, type Json } from '../support/directline-citizen';
 
 /** Parsed JSON, as untyped as JSON.parse gives it. */
-type Json = ReturnType<typeof JSON.parse>;
 
 let db: TestDatabase;
 let running: RunningServer;
-let base: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   running = await startTestServer({}, { database: db });
-  base = `${running.url}/v3/directline`;
 }, 60000);
 afterAll(async () => {
   await running?.close();
   await db?.drop();
 });
 
-async function call(method: string, path: string, token: string, body?: unknown): Promise<Json> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.status).toBeLessThan(300);
-  const text = await res.text();
-  return text ? JSON.parse(text) : {};
-}
-
-class Citizen {
-  private watermark: string | undefined;
-  constructor(
-    readonly token: string,
-    readonly conversationId: string,
-  ) {}
-
-  static async start(): Promise<Citizen> {
-    const generated: Json = await (await fetch(`${base}/tokens/generate`, { method: 'POST' })).json();
-    const started = await call('POST', '/conversations', generated.token, {});
-    const citizen = new Citizen(started.token ?? generated.token, started.conversationId);
-    await citizen.fromBot(); // the welcome
-    return citizen;
-  }
-
-  get botId(): string {
-    return `directline:${this.conversationId}`;
-  }
-
-  async say(text: string): Promise<void> {
-    await call('POST', `/conversations/${this.conversationId}/activities`, this.token, {
-      type: 'message',
-      text,
-      from: { id: 'dl_citizen', role: 'user' },
-      locale: 'vi-VN',
-    });
-  }
-
-  /** The bot's activities since the last call. */
-  async fromBot(): Promise<Json[]> {
-    const q = this.watermark ? `?watermark=${this.watermark}` : '';
-    const page = await call('GET', `/conversations/${this.conversationId}/activities${q}`, this.token);
-    this.watermark = page.watermark;
-    return (page.activities as Json[]).filter((a) => a.from?.role === 'bot');
-  }
-
-  async waitFor(predicate: (a: Json) => boolean): Promise<Json[]> {
-    const seen: Json[] = [];
-    return until(async () => {
-      seen.push(...(await this.fromBot()));
-      return seen.some(predicate) ? seen : undefined;
-    });
-  }
-}
-
 const texts = (activities: Json[]) => activities.filter((a) => a.type === 'message').map((a) => a.text);
 
 describe('handoff through the bot (Direct Line, PostgreSQL)', () => {
-  let citizen: Citizen;
+  let citizen: DirectLineCitizen;
   let officer: number | undefined;
 
   beforeAll(async () => {
     [officer] = await addOfficers(db.pool, 'bot-handoff', 1);
-    citizen = await Citizen.start();
+    citizen = await DirectLineCitizen.start(running.url);
     await citizen.say('lý lịch tư pháp làm ở đâu');
     await citizen.fromBot();
   });
