@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { AssistantBot } from '../src/bot/assistant-bot';
 import type { TurnAdapter } from '../src/bot/turn-adapter';
 import type { Config } from '../src/config';
+import type { Database } from '../src/db/database';
 import type { Engine } from '../src/engine/engine';
 import type { OutboundRegistry } from '../src/handoff/outbound';
 import type { Logger } from '../src/log';
@@ -21,6 +22,8 @@ export interface ChannelDeps {
   engine: () => Engine;
   /** With a database: where a channel registers how an officer's reply reaches its citizens. */
   outbound?: OutboundRegistry;
+  /** With a database: PostgreSQL, shared by every process of the deployment. */
+  database?: Database;
 }
 
 export interface MountedChannel {

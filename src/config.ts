@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { openingHoursSchema } from '../channels/twilio/opening-hours';
+import { openingHoursSchema } from './handoff/opening-hours';
 
 const optional = z
   .string()

@@ -10,7 +10,7 @@ import type { ChannelDeps } from '../channel';
 import type { Choice } from '../../src/engine/types';
 import { runBotTurn } from './bot-turn';
 import { maskPhone } from './mask';
-import { describeSchedule, type Schedule } from './opening-hours';
+import { describeSchedule, type Schedule } from '../../src/handoff/opening-hours';
 import { smsReply } from './sms-text';
 import { TtlCache } from './ttl-cache';
 

@@ -13,7 +13,7 @@ import {
   readNumber,
   readOrdinal,
   readTime,
-} from './vietnamese-numbers';
+} from '../../src/engine/text/vietnamese-numbers';
 
 /** About forty seconds of Vietnamese text-to-speech. */
 export const MAX_SPOKEN_WORDS = 100;

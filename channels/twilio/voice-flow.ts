@@ -10,7 +10,13 @@ import type { ChannelDeps } from '../channel';
 import type { AnswerRecord, Choice } from '../../src/engine/types';
 import { runBotTurn } from './bot-turn';
 import { maskPhone } from './mask';
-import { describeSchedule, isOpen, nextOpening, speakOpening, type Schedule } from './opening-hours';
+import {
+  describeSchedule,
+  isOpen,
+  nextOpening,
+  speakOpening,
+  type Schedule,
+} from '../../src/handoff/opening-hours';
 import { isPhoneNumber, type SmsSender } from './sms-sender';
 import { guideSms } from './sms-text';
 import { cutToWords, toSpeech } from './speech-text';

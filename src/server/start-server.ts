@@ -63,7 +63,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
   // Every message of every channel is recorded, never delaying or breaking a reply.
   if (recorder) adapter.use(transcriptMiddleware(recorder, log));
-  const deps = { config, log, bot, adapter, engine, ...(outbound && { outbound }) };
+  const deps = {
+    config,
+    log,
+    bot,
+    adapter,
+    engine,
+    ...(outbound && { outbound }),
+    ...(database && { database }),
+  };
   const channels = (options.channels ?? CHANNELS).map((module) => {
     const mounted = module.create(deps);
     if (mounted.off) log.warn(`${module.name} channel is off: ${mounted.off}`);

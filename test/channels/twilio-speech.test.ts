@@ -10,7 +10,7 @@ import {
   nextOpening,
   parseOpeningHours,
   speakOpening,
-} from '../../channels/twilio/opening-hours';
+} from '../../src/handoff/opening-hours';
 import { fitText, plainText, smsReply } from '../../channels/twilio/sms-text';
 import { cutToWords, MAX_SPOKEN_WORDS, toSpeech, wordCount } from '../../channels/twilio/speech-text';
 import {
@@ -19,7 +19,7 @@ import {
   readDigits,
   readNumber,
   readTime,
-} from '../../channels/twilio/vietnamese-numbers';
+} from '../../src/engine/text/vietnamese-numbers';
 import { ConfigError, parseConfig } from '../../src/config';
 import type { AnswerRecord } from '../../src/engine/types';
 

@@ -5,7 +5,7 @@
  * daylight saving), so local time is a fixed offset from the injected clock.
  */
 import { z } from 'zod';
-import { readDate, readTime } from './vietnamese-numbers';
+import { readDate, readTime } from '../engine/text/vietnamese-numbers';
 
 export const DEFAULT_OPENING_HOURS = 'Mon-Fri 07:30-17:00';
 export const VIETNAM_OFFSET_MINUTES = 7 * 60;
