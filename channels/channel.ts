@@ -11,6 +11,7 @@ import type { TurnAdapter } from '../src/bot/turn-adapter';
 import type { Config } from '../src/config';
 import type { Database } from '../src/db/database';
 import type { Engine } from '../src/engine/engine';
+import type { HandoffService } from '../src/handoff/bot-handoff';
 import type { OutboundRegistry } from '../src/handoff/outbound';
 import type { Logger } from '../src/log';
 
@@ -24,6 +25,8 @@ export interface ChannelDeps {
   outbound?: OutboundRegistry;
   /** With a database: PostgreSQL, shared by every process of the deployment. */
   database?: Database;
+  /** With a database: the handoff queue (e.g. the phone line queues callers for an officer). */
+  handoff?: HandoffService;
 }
 
 export interface MountedChannel {

@@ -17,6 +17,8 @@ export const configSchema = z.object({
   PUBLIC_BASE_URL: optional.pipe(z.url().optional()),
   KNOWLEDGE_DIR: z.string().default(path.resolve(__dirname, '..', 'knowledge')),
   DATA_DIR: z.string().default(path.resolve(__dirname, '..', 'data')),
+  /** The question sets the publish gate runs (eval/*.jsonl). */
+  EVAL_DIR: z.string().default(path.resolve(__dirname, '..', 'eval')),
   EMBEDDING_MODEL_DIR: optional,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   ZALO_APP_ID: optional,
@@ -37,12 +39,21 @@ export const configSchema = z.object({
       .regex(/^(?:\+[1-9]\d{5,14}|sips?:\S+)$/, 'an E.164 number (+84…) or a SIP URI (sip:…)')
       .optional(),
   ),
+  /** The number calls to officers come from (the console's "answer"); default TWILIO_SMS_FROM. */
+  TWILIO_VOICE_FROM: optional.pipe(
+    z
+      .string()
+      .regex(/^\+[1-9]\d{5,14}$/, 'an E.164 number (+84…)')
+      .optional(),
+  ),
   OPENING_HOURS: openingHoursSchema,
   MicrosoftAppId: optional,
   MicrosoftAppPassword: optional,
   MicrosoftAppType: optional,
   MicrosoftAppTenantId: optional,
   DIRECTLINE_SECRET: optional.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  /** Bearer token for GET /metrics; unset = served to loopback requests only. */
+  METRICS_TOKEN: optional.pipe(z.string().min(16, 'at least 16 characters').optional()),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -13,7 +13,8 @@ export function maskPersonalData(text: string): string {
     .replace(/\+(?!84)\d{7,12}(\d{3})(?!\d)/g, '+***$1')
     .replace(/(?<!\d)\d{9}(\d{3})(?!\d)/g, '*********$1')
     .replace(
-      /(?<![\d*])(?:\+?84|0)(?:[\s.-]?\d){6,8}((?:[\s.-]?\d){2})(?!\d)/g,
+      // 0…, +84…, 0084…, 84…; digits apart by spaces, dots, dashes or brackets ("(0238) 3823 456").
+      /(?<![\d*])\(?(?:(?:\+|00)?84|0)(?:[\s.()-]{0,2}\d){6,8}((?:[\s.()-]{0,2}\d){2})(?!\d)/g,
       (_m, tail: string) => `***${tail.replace(/\D/g, '')}`,
     );
 }

@@ -1,23 +1,31 @@
 /**
- * The composition root of `npm start`: configuration (parsed once), logger, engine, database (embedded
- * when DATABASE_URL is unset), server with every channel; SIGTERM/SIGINT shut down gracefully.
+ * The composition root of `npm start`: configuration (parsed once), logger, database (embedded when
+ * DATABASE_URL is unset), the knowledge and its engine (knowledge-store, seeded from knowledge/), the
+ * server with every channel, the console and the editor; SIGTERM/SIGINT shut down gracefully.
  */
-import { buildEngine } from './app/build-engine';
 import { parseConfig } from './config';
 import { openDatabase } from './db/database';
+import { KnowledgeService } from './knowledge-store/knowledge-service';
 import { createLogger } from './log';
 import { startServer } from './server/start-server';
 
 async function main(): Promise<void> {
   const config = parseConfig();
   const log = createLogger(config.LOG_LEVEL);
-  const engine = await buildEngine(config, log);
   // DATABASE_URL, or an embedded PostgreSQL under DATA_DIR for a newcomer's machine.
   const database = await openDatabase(config, log);
-  const running = await startServer({ config, log, engine: () => engine, database });
+  // The knowledge lives in PostgreSQL (seeded from knowledge/); publishing swaps the engine everywhere.
+  const knowledge = await KnowledgeService.open({
+    pool: database.pool,
+    connectionString: database.connectionString,
+    config,
+    log,
+  });
+  const running = await startServer({ config, log, engine: () => knowledge.engine(), database, knowledge });
   const stop = () => {
     running
       .close()
+      .then(() => knowledge.close())
       .then(() => database.close())
       .then(
         () => process.exit(0),

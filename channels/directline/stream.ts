@@ -61,6 +61,8 @@ export class DirectLineStream {
     private readonly tokens: TokenService,
     private readonly log: Logger,
     options: StreamOptions = {},
+    /** Settles once tokens can be verified (the shared key is loaded from PostgreSQL). */
+    private readonly ready: Promise<void> = Promise.resolve(),
   ) {
     this.maxSockets = options.maxSocketsPerConversation ?? 8;
     this.maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
@@ -106,6 +108,7 @@ export class DirectLineStream {
 
   private async accept(req: IncomingMessage, socket: Duplex, head: Buffer, rawId: string): Promise<void> {
     if (this.closing) throw new Refusal(503, 'ServiceUnavailable', 'the server is shutting down');
+    await this.ready;
     let conversationId: string;
     try {
       conversationId = decodeURIComponent(rawId);

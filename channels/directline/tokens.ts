@@ -2,9 +2,10 @@
  * Direct Line tokens: compact JWTs (HS256, HMAC from node:crypto) that carry the conversation id, the
  * user id (`dl_…`; Web Chat reads the `user` claim and uses it as its own user ID, so suggested actions
  * addressed to the user show) and an expiry. Without DIRECTLINE_SECRET the signing key is random per
- * process (tokens die with it); with it the key derives from the secret, so every process of a
- * deployment accepts the others' tokens, and the secret itself is accepted as a Bearer credential as on
- * Azure's Direct Line. Stream tokens (scope `stream`) only open the WebSocket and live a minute.
+ * process (tokens die with it) unless a key shared through PostgreSQL is set (`useSharedKey`); with it
+ * the key derives from the secret, so every process of a deployment accepts the others' tokens, and the
+ * secret itself is accepted as a Bearer credential as on Azure's Direct Line. Stream tokens (scope
+ * `stream`) only open the WebSocket and live a minute.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -59,7 +60,7 @@ export function tokenUserId(requested?: string): string {
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 export class TokenService {
-  private readonly key: Buffer;
+  private key: Buffer;
   private readonly secretDigest: Buffer | undefined;
 
   constructor(
@@ -72,6 +73,17 @@ export class TokenService {
 
   get hasSecret(): boolean {
     return this.secretDigest !== undefined;
+  }
+
+  /**
+   * Without a secret: signs and verifies with this key from now on instead of the random one (the
+   * deployment's key kept in PostgreSQL, shared-key.ts), so every process accepts the others' tokens.
+   * Call it before issuing any token. With a secret the secret's key stays.
+   */
+  useSharedKey(key: Buffer): void {
+    if (this.secretDigest) return;
+    if (key.length < 32) throw new Error('a shared token key needs at least 32 bytes');
+    this.key = digest(`trolytuphap/directline/shared-key\n${key.toString('base64')}`);
   }
 
   issue(conv: string, user: string, scope: TokenScope = 'conversation'): IssuedToken {

@@ -1,14 +1,20 @@
 /**
- * One citizen message through the shared bot: builds the inbound Activity (channelId 'twilio', the
- * conversation id of the call or SMS thread) and returns the answer record riding in the reply's
- * channelData, with the replies' plain text for turns that have no record (apology, non-text).
+ * One citizen message through the shared bot: builds the inbound Activity (the conversation id of the
+ * call or SMS thread; channelId = its prefix, 'twilio' for calls and 'twilio-sms' for text messages, so
+ * transcripts, handoffs and the console tell a caller from a texter) and returns the answer record
+ * riding in the reply's channelData, with the replies' plain text for turns that have no record
+ * (apology, non-text, the place in the officers' queue).
  */
 import type { ChannelDeps } from '../channel';
 import { answerOf } from '../../src/bot/assistant-bot';
 import type { AnswerRecord } from '../../src/engine/types';
 
+/** Conversation id prefixes (and channel ids): `twilio:<CallSid>`, `twilio-sms:<pseudonym>`. */
+export const VOICE_PREFIX = 'twilio';
+export const SMS_PREFIX = 'twilio-sms';
+
 export interface BotTurn {
-  /** `twilio:<CallSid>` or `twilio-sms:<From>`. */
+  /** `twilio:<CallSid>` or `twilio-sms:<pseudonym of the number>`. */
   conversationId: string;
   activityId: string;
   fromId: string;
@@ -26,7 +32,7 @@ export async function runBotTurn(deps: ChannelDeps, turn: BotTurn): Promise<BotA
     {
       type: 'message',
       id: turn.activityId,
-      channelId: 'twilio',
+      channelId: turn.conversationId.startsWith(`${SMS_PREFIX}:`) ? SMS_PREFIX : VOICE_PREFIX,
       serviceUrl: 'urn:twilio',
       locale: 'vi-VN',
       text: turn.text,

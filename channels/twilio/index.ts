@@ -1,15 +1,21 @@
 /**
- * The Twilio channel: Voice IVR (`POST /webhooks/twilio/voice`, `/voice/gather`) and SMS
- * (`POST /webhooks/twilio/sms`). On when TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL are
- * set; otherwise its paths answer 503. Every request is form-parsed, signature-checked (403), validated
- * (400) and deduplicated: a retry of the same (CallSid, step) or MessageSid gets the same TwiML without
- * running the bot again. `createTwilioChannel({ now })` injects the clock (opening hours) for tests.
+ * The Twilio channel: Voice IVR (`POST /webhooks/twilio/voice`, `/voice/gather`, the hold TwiML of a
+ * handoff's queue `/voice/wait`) and SMS (`POST /webhooks/twilio/sms`). On when TWILIO_ACCOUNT_SID,
+ * TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL are set; otherwise its paths answer 503. Every request is
+ * form-parsed, signature-checked (403), validated (400) and deduplicated: a retry of the same
+ * (CallSid, step) or MessageSid gets the same TwiML without running the bot again. With a database it
+ * registers, for the console, the SMS sender ('twilio-sms') and the call bridge ('twilio').
+ * `createTwilioChannel({ now })` injects the clock (opening hours) for tests.
  */
 import express, { Router, type Request, type Response } from 'express';
 import { offRouter, type ChannelDeps, type ChannelModule, type MountedChannel } from '../channel';
+import { SMS_PREFIX, VOICE_PREFIX } from './bot-turn';
 import { maskPhone } from './mask';
-import { callSchema, gatherQuerySchema, smsSchema } from './payloads';
+import { callSchema, gatherQuerySchema, smsSchema, waitQuerySchema } from './payloads';
+import { PhoneHandoff } from './phone-handoff';
+import { createRestClient } from './rest-client';
 import { verifyTwilioSignature } from './signature';
+import { SmsContacts } from './sms-contacts';
 import { createSmsSender, type SmsSender } from './sms-sender';
 import { SmsConversation } from './sms-conversation';
 import { ReplayCache } from './ttl-cache';
@@ -37,6 +43,10 @@ function badRequest(res: Response, message: string): void {
 function mount(deps: ChannelDeps, options: TwilioChannelOptions, authToken: string, base: string): Router {
   const { config, log } = deps;
   const replay = new ReplayCache();
+  const smsSender = options.sms ?? createSmsSender(config);
+  const phone = deps.handoff
+    ? new PhoneHandoff({ handoff: deps.handoff, config, log, client: createRestClient(config) })
+    : undefined;
   const voice = new VoiceFlow({
     deps,
     schedule: config.OPENING_HOURS,
@@ -44,11 +54,19 @@ function mount(deps: ChannelDeps, options: TwilioChannelOptions, authToken: stri
     officer: config.TWILIO_HANDOFF_DIAL
       ? { dial: config.TWILIO_HANDOFF_DIAL }
       : { queue: config.TWILIO_HANDOFF_QUEUE },
-    sms: options.sms ?? createSmsSender(config),
-    actionUrl: (step: number, menu: Menu, miss: number) =>
-      `${base}${TWILIO_PATH}/voice/gather?step=${step}&menu=${menu}${miss > 0 ? `&miss=${miss}` : ''}`,
+    sms: smsSender,
+    ...(phone && { phone }),
+    actionUrl: (step: number, menu: Menu, miss: number, handoff?: number) =>
+      `${base}${TWILIO_PATH}/voice/gather?step=${step}&menu=${menu}${miss > 0 ? `&miss=${miss}` : ''}` +
+      (handoff === undefined ? '' : `&handoff=${handoff}`),
+    waitUrl: (handoff: number) => `${base}${TWILIO_PATH}/voice/wait?handoff=${handoff}`,
   });
-  const sms = new SmsConversation(deps, config.OPENING_HOURS);
+  const contacts = deps.database ? new SmsContacts(deps.database.pool, authToken) : undefined;
+  const sms = new SmsConversation(deps, config.OPENING_HOURS, contacts, smsSender);
+  // Officers' replies and the CSAT question reach texters by SMS; the console's "answer" rings the
+  // officer and bridges them to the caller waiting in the handoff's queue (phone-handoff.ts).
+  if (contacts) deps.outbound?.registerSender(SMS_PREFIX, (id, text, o) => sms.deliver(id, text, o));
+  if (phone) deps.outbound?.registerCallBridge(VOICE_PREFIX, phone.bridge);
 
   const router = Router();
   router.use(
@@ -71,6 +89,7 @@ function mount(deps: ChannelDeps, options: TwilioChannelOptions, authToken: stri
       digits: b.Digits,
       speech: b.SpeechResult,
       officerResult: b.DialCallStatus ?? b.QueueResult,
+      queueSid: b.QueueSid,
     };
   };
 
@@ -86,7 +105,21 @@ function mount(deps: ChannelDeps, options: TwilioChannelOptions, authToken: stri
     if (!query.success) return badRequest(res, query.error.issues[0]?.message ?? 'invalid query');
     const turn = callTurn(req, query.data.step, query.data.menu, query.data.miss);
     if (typeof turn === 'string') return badRequest(res, turn);
+    if (query.data.handoff !== undefined) turn.handoff = query.data.handoff;
     sendTwiml(res, await replay.once(`${turn.callSid}:${turn.step}`, () => voice.respond(turn)));
+  });
+
+  // Requested again each time its TwiML ends, so never replayed from the cache.
+  router.post(`${TWILIO_PATH}/voice/wait`, async (req, res) => {
+    const query = waitQuerySchema.safeParse(req.query);
+    if (!query.success) return badRequest(res, query.error.issues[0]?.message ?? 'invalid query');
+    const body = callSchema.safeParse(req.body ?? {});
+    if (!body.success) return badRequest(res, body.error.issues[0]?.message ?? 'invalid call parameters');
+    if (!phone) {
+      res.status(404).json({ error: 'no handoff queue without a database' });
+      return;
+    }
+    sendTwiml(res, await phone.waitTwiml(query.data.handoff, body.data.CallSid));
   });
 
   router.post(`${TWILIO_PATH}/sms`, async (req, res) => {

@@ -15,13 +15,21 @@ export const callSchema = z.object({
   SpeechResult: optionalText(2000),
   DialCallStatus: optionalText(32),
   QueueResult: optionalText(32),
+  QueueSid: optionalText(64),
 });
+
+const handoffId = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 export const gatherQuerySchema = z.object({
   step: z.coerce.number().int().min(1).max(10_000),
   menu: z.enum(MENUS).default('main'),
   miss: z.coerce.number().int().min(0).max(5).default(0),
+  /** After <Enqueue> into a handoff's own queue (phone-handoff.ts). */
+  handoff: handoffId.optional(),
 });
+
+/** The wait URL of a handoff's queue. */
+export const waitQuerySchema = z.object({ handoff: handoffId });
 
 export const smsSchema = z.object({
   MessageSid: z

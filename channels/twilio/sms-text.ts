@@ -2,13 +2,15 @@
  * Text messages in plain Vietnamese, at most about 600 characters: a guide's key facts for a caller
  * who pressed 3 (title, first sentence of documents, fee and time, the online link), and the reply to a
  * question sent by SMS (the answer's text without markdown, its online link, and numbered next steps
- * the citizen can answer with a single digit).
+ * the citizen can answer with a single digit); long texts (an officer's reply) cut into SMS bodies.
  */
 import type { AnswerRecord, Choice } from '../../src/engine/types';
 import { firstSentence } from '../../src/engine/compose-answer';
 import type { Guide } from '../../src/knowledge/schema';
 
 export const MAX_SMS_CHARS = 600;
+/** Twilio refuses a longer Body (it splits up to this into segments itself). */
+export const MAX_SMS_BODY = 1600;
 
 /** Markdown to plain text; links keep their words, list markers become "- ". */
 export function plainText(markdown: string): string {
@@ -95,4 +97,19 @@ export function smsReply(
   const head = record.title ? `${record.title}\n` : '';
   const body = fitText(head + plainText(record.body), MAX_SMS_CHARS - link.length - next.length);
   return { text: body + link + next, choices };
+}
+
+/** A long text as SMS bodies of at most `max` characters, cut at a line end or space when one is near. */
+export function splitSms(text: string, max = MAX_SMS_BODY): string[] {
+  const parts: string[] = [];
+  let rest = text.trim();
+  while (rest.length > max) {
+    const head = rest.slice(0, max);
+    const cut = Math.max(head.lastIndexOf('\n'), head.lastIndexOf(' '));
+    const at = cut >= max / 2 ? cut : max;
+    parts.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  if (rest) parts.push(rest);
+  return parts;
 }

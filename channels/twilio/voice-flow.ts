@@ -4,11 +4,13 @@
  * request says where the caller is. Speech goes to the bot as a question; keys pick menu entries
  * (1–4 topics, 1–3 hộ tịch, clarify candidates, 1 repeat / 2 ask again / 3 SMS after an answer, 0 an
  * officer); silence or a wrong key re-prompts, offers an officer the second time, says goodbye the
- * third. Per-call memory (last answer, clarify candidates) lives in a TTL cache.
+ * third. Per-call memory (last answer, clarify candidates) lives in a TTL cache. With a database the
+ * hand-over goes through the PostgreSQL handoff queue (phone-handoff.ts): the caller waits in the
+ * handoff's own Twilio queue until an officer answers from the console.
  */
 import type { ChannelDeps } from '../channel';
 import type { AnswerRecord, Choice } from '../../src/engine/types';
-import { runBotTurn } from './bot-turn';
+import { runBotTurn, VOICE_PREFIX } from './bot-turn';
 import { maskPhone } from './mask';
 import {
   describeSchedule,
@@ -17,12 +19,13 @@ import {
   speakOpening,
   type Schedule,
 } from '../../src/handoff/opening-hours';
+import { OUTSIDE_HOURS, type PhoneHandoff } from './phone-handoff';
 import { isPhoneNumber, type SmsSender } from './sms-sender';
 import { guideSms } from './sms-text';
 import { cutToWords, toSpeech } from './speech-text';
 import { TtlCache } from './ttl-cache';
 import { HOTICH_KEYS, MAIN_KEYS, PROMPTS, smsInvitation } from './voice-prompts';
-import { connectOfficer, gatherMenu, newResponse, say, type Officer } from './voice-twiml';
+import { connectOfficer, enqueueForOfficer, gatherMenu, newResponse, say, type Officer } from './voice-twiml';
 
 export const MENUS = ['main', 'hotich', 'after', 'clarify', 'ask', 'closed', 'officer'] as const;
 export type Menu = (typeof MENUS)[number];
@@ -41,6 +44,9 @@ export interface VoiceTurn {
   speech?: string;
   /** After <Dial> / <Enqueue>: how the hand-over ended. */
   officerResult?: string;
+  /** After <Enqueue> into a handoff's own queue: the PostgreSQL handoff and Twilio's QueueSid. */
+  handoff?: number;
+  queueSid?: string;
 }
 
 export interface VoiceFlowOptions {
@@ -49,8 +55,12 @@ export interface VoiceFlowOptions {
   now: () => Date;
   officer: Officer;
   sms?: SmsSender;
-  /** Absolute URL of the gather webhook for a step, menu and miss count. */
-  actionUrl: (step: number, menu: Menu, miss: number) => string;
+  /** With a database: hand-overs through the PostgreSQL queue. */
+  phone?: PhoneHandoff;
+  /** Absolute URL of the gather webhook for a step, menu and miss count (and the handoff left). */
+  actionUrl: (step: number, menu: Menu, miss: number, handoff?: number) => string;
+  /** Absolute URL of the hold TwiML of a handoff's queue. */
+  waitUrl: (handoffId: number) => string;
 }
 
 interface CallMemory {
@@ -134,7 +144,7 @@ export class VoiceFlow {
   private async ask(turn: VoiceTurn, text: string): Promise<string> {
     const { deps } = this.o;
     const answer = await runBotTurn(deps, {
-      conversationId: `twilio:${turn.callSid}`,
+      conversationId: `${VOICE_PREFIX}:${turn.callSid}`,
       activityId: `${turn.callSid}:${turn.step}`,
       fromId: turn.from ?? 'unknown',
       recipientId: turn.to ?? 'bot',
@@ -220,26 +230,44 @@ export class VoiceFlow {
     }
   }
 
-  /** Key 0 or the bot's handoff: an officer within opening hours, otherwise when the centre opens. */
-  private handoff(turn: VoiceTurn): string {
+  /**
+   * Key 0 or the bot's handoff: an officer within opening hours (the PostgreSQL queue when there is one,
+   * else TWILIO_HANDOFF_DIAL / TWILIO_HANDOFF_QUEUE), otherwise when the centre opens.
+   */
+  private async handoff(turn: VoiceTurn): Promise<string> {
     const now = this.o.now();
+    const { phone } = this.o;
     if (isOpen(this.o.schedule, now)) {
+      const handoffId = await phone?.enqueue(turn.callSid, turn.from);
       this.o.deps.log.info('twilio handoff', {
         call: turn.callSid,
-        to: 'dial' in this.o.officer ? 'dial' : 'queue',
+        to: handoffId !== undefined ? 'handoff queue' : 'dial' in this.o.officer ? 'dial' : 'queue',
       });
       const vr = newResponse();
       say(vr, PROMPTS.transfer);
-      connectOfficer(vr, this.o.officer, this.o.actionUrl(turn.step + 1, 'officer', 0));
+      if (phone && handoffId !== undefined) {
+        const action = this.o.actionUrl(turn.step + 1, 'officer', 0, handoffId);
+        enqueueForOfficer(vr, phone.queueName(handoffId), this.o.waitUrl(handoffId), action);
+      } else connectOfficer(vr, this.o.officer, this.o.actionUrl(turn.step + 1, 'officer', 0));
       return vr.toString();
     }
+    // A spoken request was queued by the bot itself: nobody will answer it before the centre opens.
+    await phone?.closeOpen(turn.callSid, OUTSIDE_HOURS);
     const next = nextOpening(this.o.schedule, now);
     const closed = PROMPTS.closed(next && speakOpening(next), describeSchedule(this.o.schedule, 'speech'));
     return this.menu(turn, 'closed', [closed]);
   }
 
-  /** After <Dial>/<Enqueue>: done when the officer talked or the caller hung up, otherwise other ways. */
-  private afterOfficer(turn: VoiceTurn): string {
+  /**
+   * After <Dial>/<Enqueue>: done when the officer talked or the caller hung up; back to the assistant
+   * when the officer closed the handoff while the caller waited; otherwise other ways.
+   */
+  private async afterOfficer(turn: VoiceTurn): Promise<string> {
+    const { phone } = this.o;
+    if (phone && turn.handoff !== undefined) {
+      await phone.left(turn.handoff, turn.callSid, turn.officerResult ?? '', turn.queueSid);
+      if (turn.officerResult === 'leave') return this.menu(turn, 'ask', [PROMPTS.backToBot]);
+    }
     if (OFFICER_DONE.has(turn.officerResult ?? '')) {
       const vr = newResponse();
       vr.hangup();

@@ -1,7 +1,7 @@
 /**
  * What the phone line says, in Vietnamese, and what its keys mean: the greeting, the menus (main,
- * hộ tịch, after an answer, clarify, officer), re-prompts and hold messages; the speech hints; the
- * vi-VN voice. The bot decides answers; these are only the IVR's own words.
+ * hộ tịch, after an answer, clarify, officer), re-prompts and hold messages (with the place in the
+ * officers' queue); what an officer hears when the console rings them; the speech hints; the vi-VN voice. The bot decides answers; these are only the IVR's own words.
  */
 import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 
@@ -83,6 +83,16 @@ export const PROMPTS = {
     return `${capitalize(keys.join(', '))}, hoặc gác máy và gọi lại trong giờ làm việc.`;
   },
   officerBusy: 'Xin lỗi, hiện chưa có cán bộ nào nhận được cuộc gọi.',
+  /** While waiting (the queue's wait URL): the place in the officers' queue, numbers in words. */
+  waiting(position: string, minutes: string): string {
+    return `Anh chị đang ở vị trí số ${position} trong hàng chờ, thời gian chờ khoảng ${minutes} phút. Xin anh chị vui lòng giữ máy.`;
+  },
+  officerTaking: 'Cán bộ đã nhận yêu cầu của anh chị và sẽ nghe máy ngay. Xin anh chị vui lòng giữ máy.',
+  holdOn: 'Xin anh chị vui lòng giữ máy, cán bộ sẽ nghe máy ngay khi có thể.',
+  backToBot: 'Cán bộ đã kết thúc yêu cầu gặp cán bộ của anh chị. Anh chị có thể tiếp tục hỏi trợ lý tự động.',
+  /** Said to the officer the console rings, before the caller is connected. */
+  officerCall: 'Trợ lý Tư pháp: anh chị nhận cuộc gọi của công dân đang chờ. Xin mời nói chuyện.',
+  officerCallEnded: 'Cuộc gọi với công dân đã kết thúc, hoặc công dân đã gác máy.',
   smsSent: 'Tôi đã gửi tin nhắn hướng dẫn tới số điện thoại của anh chị.',
   smsFailed: 'Xin lỗi, tôi chưa gửi được tin nhắn. Anh chị vui lòng thử lại sau.',
   smsNoNumber: 'Xin lỗi, tôi không gửi được tin nhắn tới số máy này.',

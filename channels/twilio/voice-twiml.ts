@@ -1,11 +1,13 @@
 /**
  * TwiML building blocks for the phone line, on twilio-node's VoiceResponse: a vi-VN <Say>, the menu
  * <Gather> (speech and keypad, one digit, Vietnamese recognition with hints, called back even on
- * silence), and the hand-over to an officer (<Enqueue> into a queue or <Dial> to a number or SIP URI).
+ * silence), and the hand-over to an officer (<Enqueue> into a queue or <Dial> to a number or SIP URI;
+ * with the PostgreSQL queue, <Enqueue> into the handoff's own queue with a wait URL, and the TwiML of
+ * the officer's call that dials that queue).
  */
 import twilio from 'twilio';
 import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
-import { HINTS, SAY } from './voice-prompts';
+import { HINTS, PROMPTS, SAY } from './voice-prompts';
 
 export type Officer = { queue: string } | { dial: string };
 
@@ -48,4 +50,24 @@ export function connectOfficer(vr: VoiceResponse, officer: Officer, action: stri
   } else {
     vr.enqueue({ action, method: 'POST' }, officer.queue);
   }
+}
+
+/**
+ * The caller waits in `queue` (one handoff's own queue); Twilio requests `waitUrl` (POST, signed) for
+ * the hold TwiML, again each time it ends, and `action` when the caller leaves the queue.
+ */
+export function enqueueForOfficer(vr: VoiceResponse, queue: string, waitUrl: string, action: string): void {
+  vr.enqueue({ action, method: 'POST', waitUrl, waitUrlMethod: 'POST' }, queue);
+}
+
+/** Seconds the officer's call waits for the caller in the queue (it may have just hung up). */
+export const OFFICER_DIAL_TIMEOUT = 20;
+
+/** The TwiML of the call to an officer: a word, then <Dial><Queue> bridges them to the waiting caller. */
+export function officerCallTwiml(queue: string): string {
+  const vr = newResponse();
+  say(vr, PROMPTS.officerCall);
+  vr.dial({ timeout: OFFICER_DIAL_TIMEOUT }).queue(queue);
+  say(vr, PROMPTS.officerCallEnded);
+  return vr.toString();
 }

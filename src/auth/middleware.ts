@@ -67,6 +67,13 @@ const sameSecret = (a: string, b: string): boolean => {
 };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Where a login may send the officer afterwards: a page of the console or the editor, nothing else. */
+export function safeNext(value: unknown): string | undefined {
+  return typeof value === 'string' && /^\/(agent|editor)(\/[\w\-/]*)?(\?[\w=&%-]*)?$/.test(value)
+    ? value
+    : undefined;
+}
 const wantsPage = (req: Request) =>
   (req.method === 'GET' || req.method === 'HEAD') &&
   !req.originalUrl.includes('/api/') &&
@@ -108,7 +115,9 @@ export function createAuth(options: AuthOptions): Auth {
     async (req, res, next) => {
       const session = await loadSession(req);
       if (!session) {
-        if (wantsPage(req)) res.redirect(303, LOGIN_PATH);
+        const next = safeNext(req.originalUrl);
+        if (wantsPage(req))
+          res.redirect(303, next ? `${LOGIN_PATH}?next=${encodeURIComponent(next)}` : LOGIN_PATH);
         else res.status(401).json({ error: 'login required' });
         return;
       }
@@ -148,7 +157,7 @@ export function createAuth(options: AuthOptions): Auth {
       res.status(403).json({ error: 'cross-site login refused' });
       return;
     }
-    const { username, password } = (req.body ?? {}) as Record<string, unknown>;
+    const { username, password, next } = (req.body ?? {}) as Record<string, unknown>;
     if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
       res.status(400).json({ error: 'username and password are required' });
       return;
@@ -160,7 +169,9 @@ export function createAuth(options: AuthOptions): Auth {
     const result = await verifyLogin(pool, username, password, { now, ip });
     if (!result.ok) {
       // Same answer for unknown users, wrong passwords and locked accounts: the audit log has the reason.
-      if (isForm(req)) res.redirect(303, `${LOGIN_PATH}?error=1`);
+      const back = safeNext(next);
+      if (isForm(req))
+        res.redirect(303, `${LOGIN_PATH}?error=1${back ? `&next=${encodeURIComponent(back)}` : ''}`);
       else res.status(401).json({ error: 'invalid username or password, or account temporarily locked' });
       return;
     }
@@ -169,7 +180,7 @@ export function createAuth(options: AuthOptions): Auth {
     const session = await createSession(pool, result.user.id, { now });
     res.cookie(SESSION_COOKIE, session.token, cookieOptions(req));
     if (isForm(req)) {
-      res.redirect(303, options.homePath ?? '/agent');
+      res.redirect(303, safeNext(next) ?? options.homePath ?? '/agent');
       return;
     }
     res.json({

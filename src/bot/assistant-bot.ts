@@ -4,6 +4,10 @@
  * next steps as suggested actions; the full answer record rides in channelData for channel renderers
  * (voice reads `body`, Zalo renders buttons). New members get a welcome. Non-text messages get a
  * polite request to type.
+ * With a handoff service (PostgreSQL) a handoff decision queues the conversation for an officer, with
+ * the engine's reason and its priority (src/handoff/reasons.ts); outside opening hours it is not queued:
+ * the bot says when the centre opens and offers a callback (src/handoff/off-hours.ts). Phone calls are
+ * left to the voice flow, which has its own closed-hours menu.
  */
 import {
   ActivityHandler,
@@ -22,7 +26,16 @@ import {
   type HandoffService,
   type HandoffStatus,
 } from '../handoff/bot-handoff';
-import { NEW_CONVERSATION, type AnswerRecord, type Choice, type ConversationContext } from '../engine/types';
+import {
+  NEW_CONVERSATION,
+  type AnswerRecord,
+  type Choice,
+  type ConversationContext,
+  type HandoffReason,
+} from '../engine/types';
+import { OffHours, type CallbackState } from '../handoff/off-hours';
+import { isOpen, type Schedule } from '../handoff/opening-hours';
+import { handoffPriority } from '../handoff/reasons';
 import type { RepliesFile } from '../knowledge/schema';
 import { maskPersonalData, type Logger } from '../log';
 
@@ -43,8 +56,15 @@ export interface BotDeps {
   storage: Storage;
   log: Logger;
   /** The live-officer handoff (needs PostgreSQL); without it the bot always answers itself. */
-  handoff?: Pick<HandoffService, 'status' | 'enqueue' | 'transcript' | 'storeCsat'>;
+  handoff?: Pick<HandoffService, 'status' | 'enqueue' | 'transcript' | 'storeCsat' | 'requestCallback'>;
+  /** When officers answer (OPENING_HOURS, Vietnam time); without it they always do. */
+  openingHours?: Schedule;
+  /** The bot's clock (opening hours, reminders); tests inject one. */
+  now?: () => Date;
 }
+
+/** Phone calls (`twilio:<CallSid>`): the voice flow handles closed hours itself. */
+const isPhoneCall = (conversationId: string | undefined) => conversationId?.startsWith('twilio:') ?? false;
 
 /** How often a citizen waiting in the queue is told again that an officer will answer. */
 export const QUEUED_NOTICE_EVERY_MS = 3 * 60 * 1000;
@@ -65,12 +85,16 @@ export class AssistantBot extends ActivityHandler {
   private readonly state: ConversationState;
   private readonly context: StatePropertyAccessor<ConversationContext>;
   private readonly handoffMemory: StatePropertyAccessor<HandoffMemory>;
+  private readonly callbackState: StatePropertyAccessor<CallbackState | undefined>;
+  private readonly now: () => Date;
 
   constructor(private readonly deps: BotDeps) {
     super();
+    this.now = deps.now ?? (() => new Date());
     this.state = new ConversationState(deps.storage);
     this.context = this.state.createProperty<ConversationContext>('engineContext');
     this.handoffMemory = this.state.createProperty<HandoffMemory>('handoff');
+    this.callbackState = this.state.createProperty<CallbackState | undefined>('callback');
 
     this.onMessage(async (turn, next) => {
       await this.answer(turn);
@@ -105,9 +129,14 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
     if (this.deps.handoff && (await this.handledByHandoff(turn, text))) return;
+    if (this.deps.handoff && (await this.handledByCallback(turn, text))) return;
     const engine = this.deps.engine();
     const context = await this.context.get(turn, NEW_CONVERSATION);
-    const { record, context: next } = await engine.ask(text.slice(0, MAX_QUESTION_CHARS), context);
+    const {
+      record,
+      context: next,
+      handoffReason,
+    } = await engine.ask(text.slice(0, MAX_QUESTION_CHARS), context);
     await this.context.set(turn, next);
     this.deps.log.info('answered', {
       channel: turn.activity.channelId,
@@ -118,13 +147,86 @@ export class AssistantBot extends ActivityHandler {
       decision: record.decision,
       confidence: record.confidence,
     });
+    const onDuty = this.officersOnDuty();
+    const reason = handoffReason ?? 'asked';
+    if (record.handoff && !onDuty && !isPhoneCall(turn.activity.conversation?.id))
+      await this.offerOutsideHours(turn, record, reason);
     if (text.length > MAX_QUESTION_CHARS)
       record.answer = `${this.replies.too_long[record.lang]}\n\n${record.answer}`;
     const reply = this.message(record.answer, record.choices, turn);
     reply.channelData = { trolytuphap: { record } } satisfies AnswerChannelData;
     reply.locale = record.lang === 'en' ? 'en-US' : 'vi-VN';
     await turn.sendActivity(reply);
-    if (record.handoff && this.deps.handoff) await this.startHandoff(turn, record);
+    if (record.handoff && this.deps.handoff && onDuty) await this.startHandoff(turn, record, reason);
+  }
+
+  /** True inside opening hours (always without a schedule). */
+  private officersOnDuty(): boolean {
+    return !this.deps.openingHours || isOpen(this.deps.openingHours, this.now());
+  }
+
+  /**
+   * A handoff decided while the centre is closed: the answer becomes when it opens and, with a
+   * database, the callback offer (remembered for the next message). Nothing is queued.
+   */
+  private async offerOutsideHours(
+    turn: TurnContext,
+    record: AnswerRecord,
+    trigger: HandoffReason,
+  ): Promise<void> {
+    const offHours = new OffHours(this.replies, this.deps.openingHours!, this.now());
+    const withCallback = this.deps.handoff !== undefined;
+    const say = offHours.closedOffer(record.lang, withCallback);
+    record.answer = say.text;
+    record.body = say.text;
+    record.choices = say.choices;
+    if (withCallback)
+      await this.callbackState.set(turn, {
+        step: 'offered',
+        trigger,
+        lang: record.lang,
+        retries: 0,
+        at: this.now().getTime(),
+      });
+    this.deps.log.info('handoff outside opening hours', {
+      conversation: turn.activity.conversation?.id,
+      reason: trigger,
+      callbackOffered: withCallback,
+    });
+  }
+
+  /**
+   * The message after a callback offer, or while the bot asks for the number (off-hours.ts). True when
+   * the turn is done; false when the message is not about the callback (the engine answers it).
+   */
+  private async handledByCallback(turn: TurnContext, text: string): Promise<boolean> {
+    const state = await this.callbackState.get(turn);
+    if (!state || !this.deps.openingHours) return false;
+    const offHours = new OffHours(this.replies, this.deps.openingHours, this.now());
+    const step = offHours.step(state, text);
+    if (step.kind !== 'reply' || !step.next) await this.callbackState.delete(turn);
+    if (step.kind === 'pass') return false;
+    if (step.kind === 'reply') {
+      if (step.next) await this.callbackState.set(turn, step.next);
+      await turn.sendActivity(this.message(step.say.text, step.say.choices, turn));
+      return true;
+    }
+    const conversationId = turn.activity.conversation?.id ?? '';
+    let say = offHours.confirmed(state.lang, step.tail);
+    try {
+      await this.deps.handoff!.requestCallback({
+        conversationId,
+        channel: turn.activity.channelId ?? 'unknown',
+        phone: step.phone,
+        trigger: state.trigger,
+        ...(turn.activity.from?.id !== undefined && { userRef: turn.activity.from.id }),
+      });
+    } catch (error) {
+      this.deps.log.error('callback request not stored', { conversation: conversationId, error });
+      say = offHours.failed(state.lang);
+    }
+    await turn.sendActivity(this.message(say.text, say.choices, turn));
+    return true;
   }
 
   /**
@@ -148,9 +250,12 @@ export class AssistantBot extends ActivityHandler {
     const memory = { ...(await this.handoffMemory.get(turn, {})) };
     const save = () => this.handoffMemory.set(turn, memory);
     if (status.state === 'held') return true;
+    // A callback request waits for office hours: meanwhile the bot keeps answering.
+    if (status.state === 'queued' && status.reason === 'callback') return false;
     if (status.state === 'queued') {
-      if (Date.now() - (memory.noticeAt ?? 0) >= QUEUED_NOTICE_EVERY_MS) {
-        memory.noticeAt = Date.now();
+      const now = this.now().getTime();
+      if (now - (memory.noticeAt ?? 0) >= QUEUED_NOTICE_EVERY_MS) {
+        memory.noticeAt = now;
         await save();
         await turn.sendActivity(this.message(this.replies.queued_notice.vi, [], turn));
       }
@@ -194,20 +299,19 @@ export class AssistantBot extends ActivityHandler {
   }
 
   /** Enqueues the conversation, tells the citizen their place, emits `handoff.initiate`. */
-  private async startHandoff(turn: TurnContext, record: AnswerRecord): Promise<void> {
+  private async startHandoff(turn: TurnContext, record: AnswerRecord, reason: HandoffReason): Promise<void> {
     const handoff = this.deps.handoff!;
     const conversationId = turn.activity.conversation?.id;
     if (!conversationId) return;
-    const reason = record.intent === 'handoff_request' ? 'asked' : record.decision;
     try {
       const queued = await handoff.enqueue({
         conversationId,
         channel: turn.activity.channelId ?? 'unknown',
-        priority: 0,
+        priority: handoffPriority(reason),
         reason,
         userRef: turn.activity.from?.id,
       });
-      await this.handoffMemory.set(turn, { noticeAt: Date.now() });
+      await this.handoffMemory.set(turn, { noticeAt: this.now().getTime() });
       await turn.sendActivity(
         this.message(positionMessage(this.replies, queued.position, queued.estimatedWaitSeconds), [], turn),
       );

@@ -41,13 +41,14 @@ const head = (title: string) => `<!doctype html>
 <link rel="stylesheet" href="/agent/assets/console.css">
 </head>`;
 
-export function renderLoginPage(options: { error?: boolean } = {}): string {
+export function renderLoginPage(options: { error?: boolean; next?: string } = {}): string {
   return `${head('Đăng nhập – Bàn làm việc cán bộ')}
 <body class="login">
 <main>
 <h1>Trợ lý Tư pháp – Bàn làm việc cán bộ</h1>
 ${options.error ? `<p class="error" role="alert">${escapeHtml('Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đang bị khóa tạm thời.')}</p>` : ''}
 <form method="post" action="/agent/login">
+${options.next ? `<input type="hidden" name="next" value="${escapeHtml(options.next)}">` : ''}
 <label for="username">Tên đăng nhập</label>
 <input id="username" name="username" autocomplete="username" required maxlength="64">
 <label for="password">Mật khẩu</label>
@@ -62,13 +63,13 @@ ${options.error ? `<p class="error" role="alert">${escapeHtml('Sai tên đăng n
 
 export const CLOSE_REASON_OPTIONS = ['đã giải đáp', 'chuyển cơ quan khác', 'không liên lạc được', 'khác'];
 
-export function renderConsolePage(username: string): string {
+export function renderConsolePage(username: string, view: { supervisor?: boolean } = {}): string {
   const options = CLOSE_REASON_OPTIONS.map(
     (r) => `<option value="${escapeHtml(r)}">${escapeHtml(r)}</option>`,
   ).join('');
   return `${head('Bàn làm việc cán bộ – Trợ lý Tư pháp')}
 <body>
-<header><h1>Bàn làm việc cán bộ</h1><span id="me">${escapeHtml(username)}</span>
+<header><h1>Bàn làm việc cán bộ</h1>${view.supervisor ? '<a id="supervisor-link" href="/agent/supervisor">Giám sát</a>' : ''}<span id="me">${escapeHtml(username)}</span>
 <span id="live" class="live">Đang kết nối…</span></header>
 <div class="layout">
 <section class="queue"><h2>Hàng chờ</h2><ul id="queue"></ul><p id="queue-empty">Không có cuộc trò chuyện nào đang chờ.</p></section>
@@ -76,6 +77,7 @@ export function renderConsolePage(username: string): string {
 <h2 id="conv-title"></h2>
 <p id="conv-meta"></p>
 <div class="actions"><button id="claim" type="button">Nhận</button>
+<button id="answer-call" type="button" hidden>Nhận cuộc gọi</button>
 <button id="to-bot" type="button">Trả lại bot</button>
 <label for="close-reason">Lý do đóng</label><select id="close-reason">${options}</select>
 <button id="close" type="button">Đóng</button></div>

@@ -20,6 +20,7 @@ import {
   type AnswerRecord,
   type ConversationContext,
   type EngineReply,
+  type HandoffReason,
   type Intent,
 } from './types';
 
@@ -139,18 +140,20 @@ export class Engine {
     const top = hits[0];
     const conf = top ? confidenceOf(top) : 0;
 
+    // An explicit wish for a person, anger or a question about one's own file (handoff cues): before
+    // follow-ups, since "hồ sơ của tôi đến đâu rồi" reads as a bare "where?" about the current procedure.
+    const cued = this.facets.handoffReason(analysis.folded);
+    if (cued) return this.handoff(hits, lang, context, conf, cued);
+
     // A bare follow-up ("còn lệ phí thì sao?", "làm ở đâu"): the facet of the conversation's procedure.
     const current = context.procedure ? this.guides.get(context.procedure) : undefined;
     if (current && facet && residual.length === 0) {
       return this.answer(current, facet, lang, Math.max(conf, this.policy.answer), hits);
     }
 
-    // An explicit wish for a person, anger or a question about one's own file.
-    if (
-      this.facets.wantsPerson(analysis.folded) ||
-      (top?.key === intentKey('handoff_request') && conf >= this.policy.clarify)
-    ) {
-      return this.handoff(hits, lang, context, conf);
+    // A message like the examples of the handoff intent.
+    if (top?.key === intentKey('handoff_request') && conf >= this.policy.clarify) {
+      return this.handoff(hits, lang, context, conf, 'asked');
     }
 
     const bestGuide = hits.find((h) => h.kind === 'guide');
@@ -206,7 +209,8 @@ export class Engine {
 
     // Nothing close enough.
     const failures = context.failures + 1;
-    if (failures >= this.policy.failuresBeforeHandoff) return this.handoff(hits, lang, context, conf);
+    if (failures >= this.policy.failuresBeforeHandoff)
+      return this.handoff(hits, lang, context, conf, 'failed_turns');
     const { fallback } = this.knowledge.outOfScope;
     return this.finish(
       {
@@ -333,7 +337,7 @@ export class Engine {
     conf: number,
     hits: Scored[],
   ): EngineReply {
-    if (intent === 'handoff_request') return this.handoff(hits, lang, context, conf);
+    if (intent === 'handoff_request') return this.handoff(hits, lang, context, conf, 'asked');
     const text = this.knowledge.intents.find((i) => i.intent === intent)?.reply[lang] ?? '';
     return this.finish(
       { intent, decision: 'small_talk', confidence: conf, answer: text, body: text, choices: [] },
@@ -367,9 +371,15 @@ export class Engine {
     );
   }
 
-  private handoff(hits: Scored[], lang: Lang, context: ConversationContext, conf: number): EngineReply {
+  private handoff(
+    hits: Scored[],
+    lang: Lang,
+    context: ConversationContext,
+    conf: number,
+    reason: HandoffReason,
+  ): EngineReply {
     const text = this.knowledge.replies.handoff[lang];
-    return this.finish(
+    const reply = this.finish(
       {
         intent: 'handoff_request',
         decision: 'handoff',
@@ -384,6 +394,7 @@ export class Engine {
       lang,
       { ...context, failures: 0, lang },
     );
+    return { ...reply, handoffReason: reason };
   }
 
   private finish(

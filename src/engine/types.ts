@@ -60,7 +60,12 @@ export interface AnswerRecord {
   mode: 'lexical' | 'hybrid';
 }
 
+/** Why the engine hands off: the citizen asked, two turns failed, anger or a complaint, their own file. */
+export type HandoffReason = 'asked' | 'failed_turns' | 'complaint' | 'own_file';
+
 export interface EngineReply {
   record: AnswerRecord;
   context: ConversationContext;
+  /** With `record.handoff`: what triggered it (stored on the handoff row; sets its priority). */
+  handoffReason?: HandoffReason;
 }

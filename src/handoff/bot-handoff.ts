@@ -8,7 +8,9 @@
  *   and delivered through the citizen's channel (outbound.ts);
  * - `close(handoffId, agentId, reason)`: HandoffQueue.close, then the CSAT question right away through
  *   the same sender when there is one (recorded with decision 'csat'); otherwise the bot asks it at the
- *   citizen's next message. `storeCsat` writes the rating to `feedback` (kind 'csat').
+ *   citizen's next message. `storeCsat` writes the rating to `feedback` (kind 'csat');
+ * - `requestCallback`: a phone number left outside opening hours, stored in `callback_requests`
+ *   (callbacks.ts) and queued as a handoff with reason 'callback' so officers see it in the queue.
  */
 import type { Pool } from 'pg';
 import type { TranscriptMessage } from '../db/transcript-recorder';
@@ -16,6 +18,9 @@ import type { Logger } from '../log';
 import type { Handoff } from './handoff';
 import { channelOf, type OutboundRegistry } from './outbound';
 import { HandoffQueue, type EnqueueRequest, type EnqueueResult } from './queue';
+import { CallbackStore, type CallbackRequest } from './callbacks';
+import { callbackPriority } from './reasons';
+import type { HandoffReason } from '../engine/types';
 import type { RepliesFile } from '../knowledge/schema';
 
 export const CSAT_CHOICES = ['1', '2', '3', '4', '5'];
@@ -24,7 +29,8 @@ const CSAT_WINDOW_HOURS = 24;
 
 export type HandoffStatus =
   | { state: 'none' }
-  | { state: 'queued'; handoffId: number }
+  /** `reason` 'callback': a callback request waiting for office hours (the bot keeps answering). */
+  | { state: 'queued'; handoffId: number; reason: string }
   | { state: 'held'; handoffId: number }
   | { state: 'closed'; handoffId: number; csatAsked: boolean; csatGiven: boolean };
 
@@ -61,27 +67,31 @@ export function positionMessage(replies: RepliesFile, position: number | null, w
 
 export class HandoffService {
   readonly queue: HandoffQueue;
+  readonly callbacks: CallbackStore;
 
   constructor(
     private readonly pool: Pool,
-    private readonly outbound: OutboundRegistry,
+    /** Also read by the console (call bridges: src/console/call-api.ts). */
+    readonly outbound: OutboundRegistry,
     private readonly transcripts: TranscriptWriter,
     private readonly log: Logger,
     /** The bot's sentences (knowledge/replies.yaml) of the current knowledge. */
     private readonly replies: () => RepliesFile,
   ) {
     this.queue = new HandoffQueue(pool);
+    this.callbacks = new CallbackStore(pool);
   }
 
   async status(conversationId: string): Promise<HandoffStatus> {
     const { rows } = await this.pool.query<{
       id: string;
       status: 'queued' | 'assigned' | 'closed';
+      reason: string;
       recent: boolean;
       csat_asked: boolean;
       csat_given: boolean;
     }>(
-      `SELECT h.id, h.status,
+      `SELECT h.id, h.status, h.reason,
               h.closed_at > now() - make_interval(hours => $2) AS recent,
               EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = h.conversation_id
                         AND m.direction = 'out' AND m.decision = 'csat' AND m.created_at >= h.closed_at)
@@ -94,7 +104,7 @@ export class HandoffService {
     const row = rows[0];
     if (!row) return { state: 'none' };
     const handoffId = Number(row.id);
-    if (row.status === 'queued') return { state: 'queued', handoffId };
+    if (row.status === 'queued') return { state: 'queued', handoffId, reason: row.reason };
     if (row.status === 'assigned') return { state: 'held', handoffId };
     if (!row.recent) return { state: 'none' };
     return { state: 'closed', handoffId, csatAsked: row.csat_asked, csatGiven: row.csat_given };
@@ -102,6 +112,46 @@ export class HandoffService {
 
   enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
     return this.queue.enqueue(request);
+  }
+
+  /**
+   * Stores the callback request, then queues the conversation (reason 'callback', the trigger's
+   * priority, at least 1) so officers see it in their queue. The request row is what matters: when
+   * queueing fails it is logged and `queued` is undefined. The number is never logged.
+   */
+  async requestCallback(request: {
+    conversationId: string;
+    channel: string;
+    phone: string;
+    trigger: HandoffReason;
+    userRef?: string;
+  }): Promise<{ callback: CallbackRequest; queued?: EnqueueResult }> {
+    const { conversationId, channel, trigger } = request;
+    const callback = await this.callbacks.create({
+      conversationId,
+      channel,
+      phone: request.phone,
+      reason: trigger,
+    });
+    let queued: EnqueueResult | undefined;
+    try {
+      queued = await this.queue.enqueue({
+        conversationId,
+        channel,
+        priority: callbackPriority(trigger),
+        reason: 'callback',
+        ...(request.userRef !== undefined && { userRef: request.userRef }),
+      });
+    } catch (error) {
+      this.log.error('callback stored but not queued', { conversation: conversationId, error });
+    }
+    this.log.info('callback requested', {
+      conversation: conversationId,
+      callback: callback.id,
+      handoff: queued?.handoff.id,
+      trigger,
+    });
+    return { callback, ...(queued && { queued }) };
   }
 
   /** The last `limit` messages of the conversation, oldest first (as recorded, masked). */

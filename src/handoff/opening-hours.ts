@@ -29,6 +29,7 @@ export interface Schedule {
 
 const DAY_CODES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const DAY_NAMES = ['Chủ nhật', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy'];
+const EN_DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 function parseDay(code: string): number {
   const i = DAY_CODES.indexOf(code.trim().slice(0, 3).toLowerCase());
@@ -176,7 +177,31 @@ export function speakOpening(o: Opening): string {
   return `${time} ${DAY_NAMES[o.day]}, ${readDate(o.date.day, o.date.month)}`;
 }
 
-function dayList(days: number[]): string[] {
+/** "7:30", "1:05": 12-hour clock digits. */
+const shortClock = (minutes: number) => {
+  const h = Math.floor(minutes / 60) % 12 || 12;
+  return `${h}:${String(minutes % 60).padStart(2, '0')}`;
+};
+
+/**
+ * When it opens, written for chat: "7:30 sáng thứ Hai, 30/11", "1:30 chiều nay", "7:30 sáng mai (thứ Ba,
+ * 1/12)"; in English "7:30 a.m. on Monday 30/11", "1:30 p.m. today", "7:30 a.m. tomorrow (Tuesday 1/12)".
+ */
+export function formatOpening(o: Opening, lang: 'vi' | 'en' = 'vi'): string {
+  const date = `${o.date.day}/${o.date.month}`;
+  if (lang === 'en') {
+    const time = `${shortClock(o.start)} ${o.start < 12 * 60 ? 'a.m.' : 'p.m.'}`;
+    if (o.daysAhead === 0) return `${time} today`;
+    if (o.daysAhead === 1) return `${time} tomorrow (${EN_DAY_NAMES[o.day]} ${date})`;
+    return `${time} on ${EN_DAY_NAMES[o.day]} ${date}`;
+  }
+  const time = `${shortClock(o.start)} ${partOfDay(o.start)}`;
+  if (o.daysAhead === 0) return `${time} nay`;
+  if (o.daysAhead === 1) return `${time} mai (${DAY_NAMES[o.day]}, ${date})`;
+  return `${time} ${DAY_NAMES[o.day]}, ${date}`;
+}
+
+function dayList(days: number[], names = DAY_NAMES, through = 'đến'): string[] {
   // Runs of consecutive days (Monday first) become "thứ Hai đến thứ Sáu".
   const order = [1, 2, 3, 4, 5, 6, 0].filter((d) => days.includes(d));
   const runs: number[][] = [];
@@ -187,14 +212,29 @@ function dayList(days: number[]): string[] {
     else runs.push([d]);
   }
   return runs.map((r) => {
-    const first = DAY_NAMES[r[0] ?? 0] ?? '';
-    const last = DAY_NAMES[r.at(-1) ?? 0] ?? '';
-    return r.length > 2 ? `${first} đến ${last}` : r.map((d) => DAY_NAMES[d]).join(', ');
+    const first = names[r[0] ?? 0] ?? '';
+    const last = names[r.at(-1) ?? 0] ?? '';
+    return r.length > 2 ? `${first} ${through} ${last}` : r.map((d) => names[d]).join(', ');
   });
 }
 
-/** The schedule in words, for speech ("thứ Hai đến thứ Sáu, từ bảy giờ ba mươi sáng đến năm giờ chiều") or text. */
-export function describeSchedule(schedule: Schedule, mode: 'speech' | 'text'): string {
+/**
+ * The schedule in words, for speech ("thứ Hai đến thứ Sáu, từ bảy giờ ba mươi sáng đến năm giờ chiều") or
+ * text ("thứ Hai đến thứ Sáu 07:30-17:00"; in English "Monday to Friday 07:30-17:00", text only).
+ */
+export function describeSchedule(
+  schedule: Schedule,
+  mode: 'speech' | 'text',
+  lang: 'vi' | 'en' = 'vi',
+): string {
+  if (lang === 'en') {
+    return schedule.segments
+      .map((s) => {
+        const days = dayList(s.days, EN_DAY_NAMES, 'to').join(', ');
+        return `${days} ${s.spans.map((span) => `${hhmm(span.start)}-${hhmm(span.end)}`).join(', ')}`;
+      })
+      .join('; ');
+  }
   return schedule.segments
     .map((s) => {
       const days = dayList(s.days).join(', ');

@@ -1,8 +1,10 @@
 /**
  * Officer replies go out through the citizen's own channel. A channel registers a sender for the
  * prefix of the conversation ids it makes (`directline:<id>` → prefix 'directline'); the sender gets
- * the id without the prefix. Only Direct Line registers one today (channels/directline/index.ts);
- * Zalo and Twilio SMS senders can be added the same way (see README.md).
+ * the id without the prefix (Direct Line, Zalo, Twilio SMS: see README.md).
+ * A phone channel also registers a call bridge: the console's "answer" on a caller waiting for an
+ * officer rings the officer's phone and connects the two (channels/twilio/phone-handoff.ts), without
+ * the console knowing the channel.
  */
 
 export interface OutboundOptions {
@@ -18,12 +20,23 @@ export type OutboundSender = (
   options: OutboundOptions,
 ) => Promise<void>;
 
+/** What the console asks of a call bridge: connect this officer to the caller of this handoff. */
+export interface CallBridgeRequest {
+  handoffId: number;
+  /** The officer's own number (users.phone); without it the channel uses its configured one. */
+  officerPhone?: string;
+}
+
+/** Gets the conversation id without its prefix; resolves with the provider's id of the new call. */
+export type CallBridge = (conversationId: string, request: CallBridgeRequest) => Promise<{ callId: string }>;
+
 export class OutboundError extends Error {
   override readonly name = 'OutboundError';
 }
 
 export class OutboundRegistry {
   private readonly senders = new Map<string, OutboundSender>();
+  private readonly bridges = new Map<string, CallBridge>();
 
   registerSender(channelPrefix: string, sender: OutboundSender): void {
     this.senders.set(channelPrefix, sender);
@@ -39,6 +52,22 @@ export class OutboundRegistry {
     const found = this.lookup(conversationId);
     if (!found) throw new OutboundError(`no outbound sender for ${channelOf(conversationId)}`);
     await found.sender(found.rest, text, options);
+  }
+
+  registerCallBridge(channelPrefix: string, bridge: CallBridge): void {
+    this.bridges.set(channelPrefix, bridge);
+  }
+
+  /** True when the conversation is a call an officer can be connected to. */
+  canBridge(conversationId: string): boolean {
+    return this.bridges.has(channelOf(conversationId));
+  }
+
+  /** Connects the officer to the caller; OutboundError when the channel cannot (or has no number). */
+  async bridgeCall(conversationId: string, request: CallBridgeRequest): Promise<{ callId: string }> {
+    const bridge = this.bridges.get(channelOf(conversationId));
+    if (!bridge) throw new OutboundError(`no call bridge for ${channelOf(conversationId)}`);
+    return bridge(conversationId.slice(conversationId.indexOf(':') + 1), request);
   }
 
   private lookup(conversationId: string): { sender: OutboundSender; rest: string } | undefined {

@@ -7,7 +7,8 @@
  *   (concurrent officers never get the same one, nor wait on each other); `claim` takes a given one and
  *   fails with HandoffError('taken') if someone was faster. Both set the conversation to 'agent'.
  * - `transfer` (holder only), `close` (the holder, or any officer for a still-queued one; the
- *   conversation goes back to 'bot'), `list` for the console, `isHeldByAgent` so the bot stays silent.
+ *   conversation goes back to 'bot'), `closeBySystem` (whatever its state, audited as 'system': a
+ *   caller who hung up while waiting), `list` for the console, `isHeldByAgent` so the bot stays silent.
  * Each change is one transaction with its `audit_log` row and its NOTIFY (events.ts).
  * Lock order is always handoff row, then conversation row, so concurrent changes cannot deadlock.
  * The wait estimate is the median wait (request → assignment) of the last 50 assignments of the past
@@ -186,6 +187,18 @@ export class HandoffQueue {
     return handoff!;
   }
 
+  /** Closes an open handoff without an officer (audit actor 'system'); null when it is already closed. */
+  async closeBySystem(handoffId: number, reason: string): Promise<Handoff | null> {
+    return this.change(null, 'closed', 'handoff.close', async (client) => {
+      const { rows } = await client.query<HandoffRow>(
+        `UPDATE handoffs SET status = 'closed', closed_at = now(), close_reason = $2
+         WHERE id = $1 AND status <> 'closed' RETURNING *`,
+        [handoffId, reason],
+      );
+      return rows[0] ? { row: rows[0], conversationState: 'bot', details: { reason } } : null;
+    });
+  }
+
   /** Handoffs of some statuses for the console: queued ones in claim order with their position. */
   async list(
     options: { status?: HandoffStatus | HandoffStatus[]; limit?: number } = {},
@@ -230,7 +243,7 @@ export class HandoffQueue {
 
   /** One change: the update (which locks the handoff row), the conversation's state, audit, NOTIFY. */
   private async change(
-    agentId: number,
+    agentId: number | null,
     type: HandoffEventType,
     action: string,
     update: (client: PoolClient) => Promise<{
@@ -251,7 +264,7 @@ export class HandoffQueue {
           ]);
         }
         await writeAudit(client, {
-          agentId,
+          ...(agentId !== null && { agentId }),
           action,
           handoffId: handoff.id,
           details: { conversationId: handoff.conversationId, ...done.details },

@@ -135,8 +135,21 @@ export const facetsFileSchema = z.strictObject({
       weak_cues: z.array(text).default([]),
     }),
   ),
-  /** Signals that a message wants a person (anger, complaints, one's own file), beside handoff examples. */
-  handoff_cues: z.array(text).default([]),
+  /** Signals that a message wants a person, by the reason stored on the handoff (beside handoff examples). */
+  handoff_cues: z
+    .strictObject({
+      /** Anger, insults, complaints about the service. */
+      complaint: z.array(text).default([]),
+      /** A question about the citizen's own file; `<số>` stands for any word with a digit. */
+      own_file: z.array(text).default([]),
+      /** An explicit wish for a person. */
+      asked: z.array(text).default([]),
+    })
+    .default({ complaint: [], own_file: [], asked: [] }),
+  /** A wish to complain ("tôi muốn khiếu nại"): a complaint handoff unless a how_to cue is in the message. */
+  complaint_wishes: z.array(text).default([]),
+  /** Phrases of a question about how to do something ("thủ tục", "ở đâu", "thế nào"). */
+  how_to_cues: z.array(text).default([]),
 });
 export type FacetsFile = z.infer<typeof facetsFileSchema>;
 
@@ -160,6 +173,21 @@ export const repliesFileSchema = z.strictObject({
   queued_notice: bilingual,
   csat_question: bilingual,
   csat_thanks: bilingual,
+  /** Outside opening hours; {hours} the schedule, {opening} when it next opens. */
+  handoff_closed: bilingual,
+  /** The same without callbacks (no database): the hours only. */
+  handoff_closed_hours: bilingual,
+  callback_choice: bilingual,
+  continue_choice: bilingual,
+  callback_ask_phone: bilingual,
+  callback_retry: bilingual,
+  /** {hours}: the schedule. */
+  callback_give_up: bilingual,
+  /** {tail}: the last digits of the number; {opening}: when the centre opens. */
+  callback_confirmed: bilingual,
+  /** {hours}: the schedule. */
+  callback_failed: bilingual,
+  continue_with_bot: bilingual,
 });
 export type RepliesFile = z.infer<typeof repliesFileSchema>;
 

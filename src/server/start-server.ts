@@ -11,6 +11,8 @@ import { AssistantBot } from '../bot/assistant-bot';
 import { transcriptMiddleware } from '../bot/transcript-middleware';
 import { TurnAdapter } from '../bot/turn-adapter';
 import { createConsole } from '../console';
+import { createEditor } from '../editor';
+import type { KnowledgeService } from '../knowledge-store/knowledge-service';
 import type { Database } from '../db/database';
 import { PostgresStorage } from '../db/postgres-storage';
 import { ResilientStorage } from '../db/resilient-storage';
@@ -22,6 +24,7 @@ import { OutboundRegistry } from '../handoff/outbound';
 import type { Logger } from '../log';
 import { createApp } from './app';
 import { CHANNELS } from './channels';
+import { ServerMetrics } from './metrics';
 
 export interface RunningServer {
   server: Server;
@@ -40,10 +43,16 @@ export interface ServerOptions {
   /** PostgreSQL for bot state and transcripts; without it both stay in memory (tests, CLI). */
   database?: Database;
   channels?: ChannelModule[];
+  /** The knowledge on PostgreSQL (revisions, publishing): mounts the editor at /editor. */
+  knowledge?: KnowledgeService;
+  /** The bot's clock (opening hours); tests inject one. */
+  now?: () => Date;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { config, log, engine, database } = options;
+  const { config, log, database, knowledge } = options;
+  // With the knowledge on PostgreSQL, answers follow what is published (the engine is swapped there).
+  const engine = knowledge ? () => knowledge.engine() : options.engine;
   const recorder = database ? new TranscriptRecorder(database.pool, log) : undefined;
   const state = database ? new ResilientStorage(new PostgresStorage(database.pool), log) : undefined;
   const outbound = database ? new OutboundRegistry() : undefined;
@@ -56,6 +65,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     storage: options.storage ?? state ?? new MemoryStorage(),
     log,
     ...(handoff && { handoff }),
+    openingHours: config.OPENING_HOURS,
+    ...(options.now && { now: options.now }),
   });
   const adapter = new TurnAdapter(
     log,
@@ -63,6 +74,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
   // Every message of every channel is recorded, never delaying or breaking a reply.
   if (recorder) adapter.use(transcriptMiddleware(recorder, log));
+  // Prometheus: answers by intent (bot middleware), requests (app), handoffs and queue (database).
+  const metrics = new ServerMetrics({ log, ...(database && { database }) });
+  adapter.use(metrics.bot());
   const deps = {
     config,
     log,
@@ -71,6 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     engine,
     ...(outbound && { outbound }),
     ...(database && { database }),
+    ...(handoff && { handoff }),
   };
   const channels = (options.channels ?? CHANNELS).map((module) => {
     const mounted = module.create(deps);
@@ -97,12 +112,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The agent console needs the database (users, sessions, handoffs, LISTEN/NOTIFY).
   const agentConsole =
     database && handoff ? await createConsole({ database, handoff, engine, log }) : undefined;
-  const app = createApp({
-    ...deps,
-    channels,
-    health,
-    ...(agentConsole && { routers: [agentConsole.router] }),
-  });
+  // The editor needs the knowledge on PostgreSQL (revisions, review, publishing).
+  const editor =
+    database && knowledge
+      ? createEditor({
+          database,
+          log,
+          config,
+          engine,
+          knowledge,
+          ...(outbound && { outbound }),
+          ...(options.now && { now: options.now }),
+        })
+      : undefined;
+  const routers = [agentConsole?.router, editor?.router].filter((r) => r !== undefined);
+  await metrics.start();
+  const app = createApp({ ...deps, channels, health, routers, metrics });
   const server = createServer(app);
   server.keepAliveTimeout = 5000;
   for (const c of channels) c.attach?.(server);
@@ -120,10 +145,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       log.info('shutting down: no new connections, finishing requests in flight');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await agentConsole?.close(); // ends the event streams, which would hold server.close
+      await editor?.close();
       server.closeIdleConnections();
       await Promise.all(channels.map(async (c) => c.close?.()));
       await closed;
       await recorder?.close();
+      await metrics.close();
       log.info('stopped');
     })());
   return { server, url, bot, ...(handoff && { handoff }), close };

@@ -87,7 +87,7 @@ describe('agent console API', () => {
       redirect: 'manual',
     });
     expect(page.status).toBe(303);
-    expect(page.headers.get('location')).toBe('/agent/login');
+    expect(page.headers.get('location')).toBe('/agent/login?next=%2Fagent');
     const login = await fetch(`${running.url}/agent/login`);
     expect(login.status).toBe(200);
     expect(login.headers.get('content-security-policy')).toContain("script-src 'self'");

@@ -2,8 +2,9 @@
  * The agent console's script (no inline script: CSP 'self'). Reads the CSRF token from
  * /agent/session, lists the queue from /agent/api/queue and reloads it on every Server-Sent Event of
  * /agent/api/events, shows the selected conversation (transcript, channel, waiting time), its suggested
- * answers with "Chèn" to put one in the reply box, and claims, replies, closes and returns to the bot
- * through the JSON API with the x-csrf-token header. Every text goes in with textContent.
+ * answers with "Chèn" to put one in the reply box, and claims, replies, closes, returns to the bot and
+ * (phone handoffs) rings the officer's phone to take the call, through the JSON API with the
+ * x-csrf-token header. Every text goes in with textContent.
  */
 (function () {
   'use strict';
@@ -98,6 +99,9 @@
     $('send').disabled = !mine;
     $('close').disabled = !h || h.status === 'closed';
     $('to-bot').disabled = !h || h.status === 'closed';
+    // Phone handoffs (calls have the channel 'twilio'): ring the officer's phone, bridged to the caller.
+    $('answer-call').hidden = !h || h.status === 'closed' || view.channel !== 'twilio';
+    $('answer-call').disabled = !mine;
     var list = $('transcript');
     list.textContent = '';
     view.messages.forEach(function (m) {
@@ -175,6 +179,13 @@
 
   $('claim').addEventListener('click', function () {
     if (current && current.handoff) act(api('POST', 'handoffs/' + current.handoff.id + '/claim'), 'Đã nhận.');
+  });
+  $('answer-call').addEventListener('click', function () {
+    if (current && current.handoff)
+      act(
+        api('POST', 'handoffs/' + current.handoff.id + '/answer-call'),
+        'Đang gọi tới điện thoại của anh/chị, nghe máy để nói chuyện với công dân.',
+      );
   });
   $('close').addEventListener('click', function () {
     if (current && current.handoff)
