@@ -92,7 +92,12 @@ export class KnowledgeService {
   static async open(options: KnowledgeServiceOptions): Promise<KnowledgeService> {
     const sets = options.questionSets ?? (await readQuestionSets(options.config.EVAL_DIR));
     const service = new KnowledgeService(options, sets);
-    const seeded = await seedFromFiles(options.pool, options.config.KNOWLEDGE_DIR, options.log, service.now());
+    const seeded = await seedFromFiles(
+      options.pool,
+      options.config.KNOWLEDGE_DIR,
+      options.log,
+      service.now(),
+    );
     options.log.info('knowledge revisions seeded from the folder', { ...seeded });
     service.live = await service.build();
     service.schedule();

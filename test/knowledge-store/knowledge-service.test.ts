@@ -35,10 +35,15 @@ async function open(): Promise<KnowledgeService> {
   return service;
 }
 
-const feeAnswer = async (s: KnowledgeService) => (await s.engine().ask('khai sinh cho con có mất lệ phí không')).record.answer;
+const feeAnswer = async (s: KnowledgeService) =>
+  (await s.engine().ask('khai sinh cho con có mất lệ phí không')).record.answer;
 
 /** A draft by `author`, submitted for review; returns its id. */
-async function proposed(source: string, author = 'alice', extra: Partial<Parameters<typeof insertRevision>[1]> = {}) {
+async function proposed(
+  source: string,
+  author = 'alice',
+  extra: Partial<Parameters<typeof insertRevision>[1]> = {},
+) {
   const id = await insertRevision(db.pool, { path: KHAI_SINH, source, author, ...extra });
   await submitRevision(db.pool, id, author, new Date());
   return id;

@@ -7,7 +7,12 @@
   const path = form.dataset.path;
   const isGuide = path.startsWith('guides/');
   const params = new URLSearchParams(location.search);
-  const STATUS = { draft: 'Bản nháp', in_review: 'Chờ duyệt', published: 'Đã xuất bản', rejected: 'Bị từ chối' };
+  const STATUS = {
+    draft: 'Bản nháp',
+    in_review: 'Chờ duyệt',
+    published: 'Đã xuất bản',
+    rejected: 'Bị từ chối',
+  };
   const FACETS = [
     ['overview', 'Tổng quan'],
     ['documents', 'Giấy tờ cần nộp'],
@@ -36,7 +41,13 @@
   let me = null;
 
   function field(name, label, control) {
-    return el('div', { 'data-field': name }, el('label', { for: 'f-' + name }, label), control, el('div', { class: 'field-error' }));
+    return el(
+      'div',
+      { 'data-field': name },
+      el('label', { for: 'f-' + name }, label),
+      control,
+      el('div', { class: 'field-error' }),
+    );
   }
   const input = (name, type) => el('input', { id: 'f-' + name, name, type: type || 'text' });
   const area = (name, rows) => el('textarea', { id: 'f-' + name, name, rows: rows || 4 });
@@ -89,7 +100,8 @@
   function content() {
     if (!isGuide) return { path, source: value('source') };
     const facets = {};
-    for (const [facet] of FACETS) if (value('facets.' + facet).trim()) facets[facet] = value('facets.' + facet);
+    for (const [facet] of FACETS)
+      if (value('facets.' + facet).trim()) facets[facet] = value('facets.' + facet);
     const en = { ...extraEn };
     for (const [key] of EN) if (value('en.' + key).trim()) en[key] = value('en.' + key);
     const guide = {
@@ -123,7 +135,11 @@
     }
     box.replaceChildren(
       el('p', { class: 'invalid' }, 'Chưa hợp lệ:'),
-      el('ul', {}, problems.map((p) => el('li', { class: 'invalid' }, (p.field ? p.field + ': ' : '') + p.reason))),
+      el(
+        'ul',
+        {},
+        problems.map((p) => el('li', { class: 'invalid' }, (p.field ? p.field + ': ' : '') + p.reason)),
+      ),
     );
     for (const p of problems) {
       const name = (p.field || '').split('.').slice(0, 2).join('.');
@@ -163,7 +179,11 @@
   }
 
   async function save() {
-    if (revision && revision.author === me.username && (revision.status === 'draft' || revision.status === 'rejected')) {
+    if (
+      revision &&
+      revision.author === me.username &&
+      (revision.status === 'draft' || revision.status === 'rejected')
+    ) {
       const r = await put('/editor/api/revisions/' + revision.id, draftBody());
       showProblems(r.problems);
       await openRevision(revision.id);
@@ -179,30 +199,73 @@
   function showGate(gate) {
     const box = document.getElementById('gate');
     if (!gate) return box.replaceChildren();
-    const rows = gate.sets.map((s) => el('li', {}, s.name + ': ' + s.before + ' → ' + s.after + ' / ' + s.total + ' câu đúng'));
+    const rows = gate.sets.map((s) =>
+      el('li', {}, s.name + ': ' + s.before + ' → ' + s.after + ' / ' + s.total + ' câu đúng'),
+    );
     const broken = gate.broken.map((b) =>
-      el('tr', {}, el('td', {}, b.set), el('td', {}, b.text), el('td', {}, b.expected), el('td', {}, b.after)),
+      el(
+        'tr',
+        {},
+        el('td', {}, b.set),
+        el('td', {}, b.text),
+        el('td', {}, b.expected),
+        el('td', {}, b.after),
+      ),
     );
     box.replaceChildren(
-      el('h3', {}, gate.passed ? 'Kiểm tra trước khi xuất bản: đạt' : 'Kiểm tra trước khi xuất bản: không đạt'),
-      el('ul', { class: gate.passed ? 'ok' : 'error' }, gate.reasons.map((r) => el('li', {}, r))),
+      el(
+        'h3',
+        {},
+        gate.passed ? 'Kiểm tra trước khi xuất bản: đạt' : 'Kiểm tra trước khi xuất bản: không đạt',
+      ),
+      el(
+        'ul',
+        { class: gate.passed ? 'ok' : 'error' },
+        gate.reasons.map((r) => el('li', {}, r)),
+      ),
       el('ul', {}, rows),
       broken.length
-        ? el('table', { id: 'broken' }, el('thead', {}, el('tr', {}, el('th', {}, 'Bộ'), el('th', {}, 'Câu hỏi bị hỏng'), el('th', {}, 'Cần'), el('th', {}, 'Bot sẽ trả lời'))), el('tbody', {}, broken))
+        ? el(
+            'table',
+            { id: 'broken' },
+            el(
+              'thead',
+              {},
+              el(
+                'tr',
+                {},
+                el('th', {}, 'Bộ'),
+                el('th', {}, 'Câu hỏi bị hỏng'),
+                el('th', {}, 'Cần'),
+                el('th', {}, 'Bot sẽ trả lời'),
+              ),
+            ),
+            el('tbody', {}, broken),
+          )
         : el('p', { class: 'muted' }, 'Không câu nào bị trả lời sai thêm.'),
     );
   }
 
   function updateButtons() {
     const mine = revision && revision.author === me.username;
-    const editable = !revision || revision.status === 'draft' || revision.status === 'rejected' || revision.status === 'published';
+    const editable =
+      !revision ||
+      revision.status === 'draft' ||
+      revision.status === 'rejected' ||
+      revision.status === 'published';
     document.getElementById('save').hidden = !editable && !mine;
     document.getElementById('submit').hidden = !(revision && mine && revision.status === 'draft');
     const reviewable = revision && revision.status === 'in_review' && !mine;
     document.getElementById('approve').hidden = !reviewable;
     document.getElementById('reject').hidden = !reviewable;
     document.getElementById('state').textContent = revision
-      ? 'Bản #' + revision.id + ' – ' + STATUS[revision.status] + ' – ' + revision.author + (revision.reviewNote ? ' – Nhận xét: ' + revision.reviewNote : '')
+      ? 'Bản #' +
+        revision.id +
+        ' – ' +
+        STATUS[revision.status] +
+        ' – ' +
+        revision.author +
+        (revision.reviewNote ? ' – Nhận xét: ' + revision.reviewNote : '')
       : 'Đang sửa từ bản đang dùng; lưu để tạo bản nháp mới.';
   }
 
@@ -221,32 +284,52 @@
   async function loadRevisions() {
     const file = await get('/editor/api/file?path=' + encodeURIComponent(path));
     const liveId = file.live && file.live.revision;
-    document.getElementById('revisions').replaceChildren(
-      ...file.revisions.map((r) =>
-        el(
-          'tr',
-          { 'data-revision': r.id },
-          el('td', {}, '#' + r.id + (r.id === liveId ? ' (đang dùng)' : '')),
-          el('td', {}, STATUS[r.status] + (r.deletes ? ' (xóa tệp)' : '')),
-          el('td', {}, r.author),
-          el('td', {}, r.reviewedBy || ''),
-          el('td', {}, fmt(r.publishedAt || r.updatedAt)),
-          el('td', {}, r.effectiveFrom || r.effectiveUntil ? (fmt(r.effectiveFrom) || '…') + ' → ' + (fmt(r.effectiveUntil) || '…') : ''),
-          el('td', {}, r.note),
+    document
+      .getElementById('revisions')
+      .replaceChildren(
+        ...file.revisions.map((r) =>
           el(
-            'td',
-            {},
-            el('button', { type: 'button', class: 'open', onclick: () => openRevision(r.id).catch(fail) }, 'Mở'),
-            liveId && r.id !== liveId
-              ? el('button', { type: 'button', class: 'diff-live', onclick: () => showDiff(r.id, liveId).catch(fail) }, 'So sánh')
-              : null,
-            r.status === 'published' && r.id !== liveId
-              ? el('button', { type: 'button', class: 'rollback', onclick: () => rollback(r.id).catch(fail) }, 'Khôi phục bản này')
-              : null,
+            'tr',
+            { 'data-revision': r.id },
+            el('td', {}, '#' + r.id + (r.id === liveId ? ' (đang dùng)' : '')),
+            el('td', {}, STATUS[r.status] + (r.deletes ? ' (xóa tệp)' : '')),
+            el('td', {}, r.author),
+            el('td', {}, r.reviewedBy || ''),
+            el('td', {}, fmt(r.publishedAt || r.updatedAt)),
+            el(
+              'td',
+              {},
+              r.effectiveFrom || r.effectiveUntil
+                ? (fmt(r.effectiveFrom) || '…') + ' → ' + (fmt(r.effectiveUntil) || '…')
+                : '',
+            ),
+            el('td', {}, r.note),
+            el(
+              'td',
+              {},
+              el(
+                'button',
+                { type: 'button', class: 'open', onclick: () => openRevision(r.id).catch(fail) },
+                'Mở',
+              ),
+              liveId && r.id !== liveId
+                ? el(
+                    'button',
+                    { type: 'button', class: 'diff-live', onclick: () => showDiff(r.id, liveId).catch(fail) },
+                    'So sánh',
+                  )
+                : null,
+              r.status === 'published' && r.id !== liveId
+                ? el(
+                    'button',
+                    { type: 'button', class: 'rollback', onclick: () => rollback(r.id).catch(fail) },
+                    'Khôi phục bản này',
+                  )
+                : null,
+            ),
           ),
         ),
-      ),
-    );
+      );
     return file;
   }
 
@@ -254,8 +337,18 @@
     const d = await get('/editor/api/diff?from=' + from + '&to=' + to);
     const box = document.getElementById('diff');
     box.replaceChildren(
-      el('h3', {}, 'Khác nhau giữa #' + from + ' và #' + to + ' (+' + d.added + ' / −' + d.removed + ' dòng)'),
-      ...d.parts.map((p) => (p.kind === 'added' ? el('ins', {}, p.text) : p.kind === 'removed' ? el('del', {}, p.text) : el('span', { class: p.kind === 'folded' ? 'muted' : '' }, p.text))),
+      el(
+        'h3',
+        {},
+        'Khác nhau giữa #' + from + ' và #' + to + ' (+' + d.added + ' / −' + d.removed + ' dòng)',
+      ),
+      ...d.parts.map((p) =>
+        p.kind === 'added'
+          ? el('ins', {}, p.text)
+          : p.kind === 'removed'
+            ? el('del', {}, p.text)
+            : el('span', { class: p.kind === 'folded' ? 'muted' : '' }, p.text),
+      ),
     );
   }
 
@@ -313,11 +406,22 @@
     try {
       const r = await post('/editor/api/preview', { ...content(), question });
       const rec = r.record;
-      document.getElementById('preview-answer').replaceChildren(
-        r.problems.length ? el('p', { class: 'error' }, 'Bản đang sửa còn lỗi; đây là câu trả lời với nội dung đang dùng.') : '',
-        el('p', { class: 'muted' }, (rec.procedure || rec.intent) + (rec.facet ? ' · ' + rec.facet : '') + ' · độ tin cậy ' + rec.confidence),
-        el('div', { id: 'preview-text' }, rec.answer),
-      );
+      document
+        .getElementById('preview-answer')
+        .replaceChildren(
+          r.problems.length
+            ? el('p', { class: 'error' }, 'Bản đang sửa còn lỗi; đây là câu trả lời với nội dung đang dùng.')
+            : '',
+          el(
+            'p',
+            { class: 'muted' },
+            (rec.procedure || rec.intent) +
+              (rec.facet ? ' · ' + rec.facet : '') +
+              ' · độ tin cậy ' +
+              rec.confidence,
+          ),
+          el('div', { id: 'preview-text' }, rec.answer),
+        );
     } catch (e) {
       fail(e);
     }

@@ -2,9 +2,18 @@
 (function () {
   'use strict';
   const { get, el } = window.editorApi;
-  const STATUS = { draft: 'Bản nháp', in_review: 'Chờ duyệt', published: 'Đã xuất bản', rejected: 'Bị từ chối' };
+  const STATUS = {
+    draft: 'Bản nháp',
+    in_review: 'Chờ duyệt',
+    published: 'Đã xuất bản',
+    rejected: 'Bị từ chối',
+  };
   const editLink = (path, text, revision) =>
-    el('a', { href: '/editor/edit?path=' + encodeURIComponent(path) + (revision ? '&revision=' + revision : '') }, text);
+    el(
+      'a',
+      { href: '/editor/edit?path=' + encodeURIComponent(path) + (revision ? '&revision=' + revision : '') },
+      text,
+    );
   let timer;
   async function load() {
     const q = document.getElementById('search').value.trim();
@@ -19,23 +28,31 @@
           el('td', {}, editLink(f.path, f.title), el('div', { class: 'muted' }, f.path)),
           el('td', {}, f.reviewed || ''),
           el('td', {}, f.revision ? '#' + f.revision : ''),
-          el('td', {}, f.pending.map((p) => el('span', { class: 'badge' }, '#' + p.id + ' ' + STATUS[p.status] + ' ')).flat()),
+          el(
+            'td',
+            {},
+            f.pending
+              .map((p) => el('span', { class: 'badge' }, '#' + p.id + ' ' + STATUS[p.status] + ' '))
+              .flat(),
+          ),
         ),
       ),
     );
-    document.getElementById('pending').replaceChildren(
-      ...data.pending.map((p) =>
-        el(
-          'tr',
-          {},
-          el('td', {}, editLink(p.path, '#' + p.id, p.id)),
-          el('td', {}, p.path),
-          el('td', {}, STATUS[p.status]),
-          el('td', {}, p.author),
-          el('td', {}, new Date(p.updatedAt).toLocaleString('vi-VN')),
+    document
+      .getElementById('pending')
+      .replaceChildren(
+        ...data.pending.map((p) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, editLink(p.path, '#' + p.id, p.id)),
+            el('td', {}, p.path),
+            el('td', {}, STATUS[p.status]),
+            el('td', {}, p.author),
+            el('td', {}, new Date(p.updatedAt).toLocaleString('vi-VN')),
+          ),
         ),
-      ),
-    );
+      );
     const box = document.getElementById('problems-box');
     box.hidden = data.problems.length === 0;
     document
