@@ -7,7 +7,7 @@
  *   concurrent appends, so watermarks are dense and commit in order), inserts the activity, trims the
  *   conversation to its last `maxActivities`, and `pg_notify('directline', {"c":conversation,"s":seq})`,
  *   delivered to every process on commit (ids, not activities: payloads stay far below 8000 bytes).
- * - Delivery: one dedicated LISTEN connection per store (pg-listener.ts). Each local subscription keeps
+ * - Delivery: one dedicated LISTEN connection per store (src/db/pg-listener.ts). Each local subscription keeps
  *   the watermark it was last given (`mark`) and only ever gets higher ones, in order: a notification
  *   above a mark makes the store read the rows after the lowest mark (one read at a time per
  *   conversation) and hand each subscriber what it has not had. A local append goes straight to the
@@ -32,7 +32,7 @@ import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Logger } from '../../src/log';
 import { activityId } from './memory-store';
-import { PgListener } from './pg-listener';
+import { PgListener } from '../../src/db/pg-listener';
 import type {
   ActivityPage,
   Appended,

@@ -1,12 +1,12 @@
 /**
- * One dedicated PostgreSQL connection that LISTENs on a NOTIFY channel (not from the pool: a pooled
- * client would be handed to others) and hands each payload to its subscribers. When the connection
- * drops it reconnects with backoff (0.25 s doubling to 15 s); notifications sent meanwhile are lost,
- * so `onReconnect` callbacks run after each reconnection for consumers to reload their state.
+ * Subscribers for one NOTIFY channel over a PgListener (pg-listener.ts: one dedicated connection,
+ * reconnecting with backoff). `start()` resolves once the first LISTEN holds (and rejects if it does
+ * not within `startTimeoutMs`); `onReconnect` callbacks run after every later reconnection, since
+ * notifications sent meanwhile were lost and consumers must reload their state from the tables.
  * Used by the handoff events (src/handoff/events.ts) and the knowledge releases (src/knowledge-store).
  */
-import { Client, type Notification } from 'pg';
 import type { Logger } from '../log';
+import { PgListener } from './pg-listener';
 
 export interface ListenerOptions {
   /** The NOTIFY channel (an SQL identifier: lower-case letters, digits, _). */
@@ -16,24 +16,58 @@ export interface ListenerOptions {
   /** First reconnection delay (ms, default 250), doubled up to maxDelayMs (default 15 000). */
   minDelayMs?: number;
   maxDelayMs?: number;
+  /** How long start() waits for the first LISTEN (default 10 s). */
+  startTimeoutMs?: number;
 }
 
 export class NotificationListener {
-  private client: Client | undefined;
   private readonly handlers = new Set<(payload: string) => void>();
   private readonly reconnectHandlers = new Set<() => void>();
-  private closed = false;
-  private timer: NodeJS.Timeout | undefined;
-  private delay: number;
-  private everConnected = false;
+  private readonly listener: PgListener;
+  private listenings = 0;
+  private firstListen: (() => void) | undefined;
 
   constructor(private readonly options: ListenerOptions) {
-    this.delay = options.minDelayMs ?? 250;
+    this.listener = new PgListener({
+      channel: options.channel,
+      connectionString: options.connectionString,
+      log: options.log,
+      applicationName: `tltp-${options.channel}`,
+      ...(options.minDelayMs !== undefined && { minDelayMs: options.minDelayMs }),
+      ...(options.maxDelayMs !== undefined && { maxDelayMs: options.maxDelayMs }),
+      onNotification: (payload) => {
+        for (const fn of this.handlers) this.safely(() => fn(payload));
+      },
+      onListening: () => {
+        this.listenings++;
+        if (this.listenings === 1) this.firstListen?.();
+        else {
+          this.options.log.info(`${options.channel} listener reconnected`);
+          for (const fn of this.reconnectHandlers) this.safely(() => fn());
+        }
+      },
+    });
   }
 
-  /** Connects and LISTENs; rejects if the first connection fails (later drops are retried). */
+  /** Connects and LISTENs; rejects if that does not happen in time (later drops are retried). */
   async start(): Promise<void> {
-    await this.connect();
+    const listening = new Promise<void>((resolve) => (this.firstListen = resolve));
+    this.listener.start();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`could not LISTEN on ${this.options.channel}`)),
+        this.options.startTimeoutMs ?? 10_000,
+      );
+    });
+    try {
+      await Promise.race([listening, timeout]);
+    } catch (error) {
+      await this.listener.close();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Calls fn with each notification's payload; returns the function that unsubscribes. */
@@ -42,85 +76,18 @@ export class NotificationListener {
     return () => this.handlers.delete(fn);
   }
 
-  /** Calls fn after each reconnection (events may have been missed meanwhile). */
+  /** Calls fn after each reconnection (notifications may have been missed meanwhile). */
   onReconnect(fn: () => void): () => void {
     this.reconnectHandlers.add(fn);
     return () => this.reconnectHandlers.delete(fn);
   }
 
   get connected(): boolean {
-    return this.client !== undefined;
+    return this.listener.listening;
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
-  }
-
-  private async connect(): Promise<void> {
-    const { log } = this.options;
-    const client = new Client({ connectionString: this.options.connectionString, keepAlive: true });
-    let ready = false; // until LISTEN succeeded, failures reject connect() instead
-    let dropped = false;
-    const drop = (err?: Error) => {
-      if (!ready || dropped) return;
-      dropped = true;
-      if (this.client === client) this.client = undefined;
-      client.end().catch(() => undefined);
-      if (this.closed) return;
-      log.warn(`${this.options.channel} listener disconnected; reconnecting`, {
-        error: err,
-        delayMs: this.delay,
-      });
-      this.scheduleReconnect();
-    };
-    client.on('error', drop);
-    client.on('end', () => drop());
-    client.on('notification', (msg: Notification) => this.dispatch(msg));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${this.options.channel}`);
-    } catch (err) {
-      await client.end().catch(() => undefined);
-      throw err;
-    }
-    if (this.closed) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    ready = true;
-    this.client = client;
-    this.delay = this.options.minDelayMs ?? 250;
-    if (this.everConnected) {
-      log.info(`${this.options.channel} listener reconnected`);
-      for (const fn of this.reconnectHandlers) this.safely(() => fn());
-    }
-    this.everConnected = true;
-  }
-
-  private scheduleReconnect(): void {
-    if (this.timer || this.closed) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.connect().catch((err: unknown) => {
-        this.delay = Math.min(this.delay * 2, this.options.maxDelayMs ?? 15000);
-        this.options.log.warn(`${this.options.channel} listener: reconnecting failed`, {
-          error: err,
-          delayMs: this.delay,
-        });
-        this.scheduleReconnect();
-      });
-    }, this.delay);
-    this.timer.unref();
-  }
-
-  private dispatch(msg: Notification): void {
-    if (msg.channel !== this.options.channel) return;
-    const payload = msg.payload ?? '';
-    for (const fn of this.handlers) this.safely(() => fn(payload));
+  close(): Promise<void> {
+    return this.listener.close();
   }
 
   private safely(fn: () => void): void {

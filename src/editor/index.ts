@@ -16,7 +16,9 @@ import type { Engine } from '../engine/engine';
 import type { OutboundRegistry } from '../handoff/outbound';
 import type { KnowledgeService } from '../knowledge-store/knowledge-service';
 import type { Logger } from '../log';
+import { bulletinsSection } from './bulletins';
 import { guidesSection } from './guides';
+import { statsSection } from './stats';
 
 export interface EditorDeps {
   database: Database;
@@ -44,7 +46,7 @@ export interface EditorSectionModule {
 
 type SectionFactory = (context: EditorContext) => EditorSectionModule;
 
-const SECTIONS: SectionFactory[] = [guidesSection];
+const SECTIONS: SectionFactory[] = [guidesSection, statsSection, bulletinsSection];
 
 const ASSETS = path.join(__dirname, 'assets');
 const TYPES: Record<string, string> = {

@@ -65,7 +65,7 @@ describeInChromium('knowledge editor in headless Chromium', () => {
   async function openGuide(page: Page): Promise<void> {
     await page.locator(`#files tr[data-path="${PATH}"] a`).click();
     await page.waitForURL(/\/editor\/edit\?path=/);
-    await page.waitForFunction(() => (document.getElementById('f-title') as HTMLInputElement | null)?.value);
+    await page.waitForFunction('document.getElementById("f-title").value !== ""');
   }
 
   /** Saves the form as a draft and submits it; returns the revision id. */
@@ -120,7 +120,7 @@ describeInChromium('knowledge editor in headless Chromium', () => {
     await field(alice, 'examples').fill('chỉ một câu');
     await alice.locator('[data-field="examples"] .field-error', { hasText: /15/ }).waitFor();
     await alice.reload();
-    await alice.waitForFunction(() => (document.getElementById('f-title') as HTMLInputElement | null)?.value);
+    await alice.waitForFunction('document.getElementById("f-title").value !== ""');
     await field(alice, 'facets.fee').fill('Khai sinh đúng hạn được miễn lệ phí. VĂN-BẢN-MỚI-TỪ-TRÌNH-DUYỆT.');
     await alice.fill('#question', QUESTION);
     await alice.click('#preview');

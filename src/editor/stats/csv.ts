@@ -64,7 +64,8 @@ function ranked(items: StatsReport['procedures'], what: string, code: string): s
   );
 }
 
-const share = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 1000);
+const share = (part: number, whole: number) =>
+  whole === 0 ? null : Math.round((part / whole) * 1000) / 1000;
 
 /** Each outcome's share of the bot's replies; the deflection rate's of the questions (no small talk). */
 function outcomes(report: StatsReport): string {

@@ -14,14 +14,7 @@
  * with zeros where nothing happened.
  */
 import type { Pool } from 'pg';
-import {
-  channelLabel,
-  DEFLECTED,
-  facetLabel,
-  OUTCOMES,
-  QUESTION_OUTCOMES,
-  type OutcomeKey,
-} from './labels';
+import { channelLabel, DEFLECTED, facetLabel, OUTCOMES, QUESTION_OUTCOMES, type OutcomeKey } from './labels';
 import { vietnamDaySql, withinDaysSql, type DayRange } from './range';
 import { ENGINE_DECISIONS, unansweredReplySql } from './unanswered';
 
@@ -90,8 +83,7 @@ export interface StatsReport {
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 const ratio = (part: number, whole: number) => (whole === 0 ? null : round(part / whole, 3));
-const noOutcomes = (): Outcomes =>
-  Object.fromEntries(OUTCOMES.map((o) => [o.key, 0])) as unknown as Outcomes;
+const noOutcomes = (): Outcomes => Object.fromEntries(OUTCOMES.map((o) => [o.key, 0])) as unknown as Outcomes;
 const deflection = (o: Outcomes) => {
   const base = QUESTION_OUTCOMES.reduce((sum, k) => sum + o[k], 0);
   const deflected = DEFLECTED.reduce((sum, k) => sum + o[k], 0);
@@ -136,7 +128,12 @@ function rankedItems(
   rows: { key: string; count: number; total: number }[],
   label: (key: string) => string,
 ): RankedItem[] {
-  return rows.map((r) => ({ key: r.key, label: label(r.key), count: r.count, share: ratio(r.count, r.total) ?? 0 }));
+  return rows.map((r) => ({
+    key: r.key,
+    label: label(r.key),
+    count: r.count,
+    share: ratio(r.count, r.total) ?? 0,
+  }));
 }
 
 /** The report of `range`; `procedureTitle` names a guide id (undefined: the id is shown). */

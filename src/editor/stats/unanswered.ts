@@ -18,7 +18,14 @@
 export const LOW_CONFIDENCE = 0.5;
 
 /** The decisions of the engine (messages.decision of the bot's own replies). */
-export const ENGINE_DECISIONS = ['answer', 'clarify', 'referral', 'fallback', 'handoff', 'small_talk'] as const;
+export const ENGINE_DECISIONS = [
+  'answer',
+  'clarify',
+  'referral',
+  'fallback',
+  'handoff',
+  'small_talk',
+] as const;
 export type EngineDecision = (typeof ENGINE_DECISIONS)[number];
 
 /** Why a reply is unanswered, in the order unansweredReasonSql tests them. */
@@ -26,7 +33,8 @@ export const UNANSWERED_REASONS = ['fallback', 'clarify', 'low_confidence', 'thu
 export type UnansweredReason = (typeof UNANSWERED_REASONS)[number];
 
 const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-const engineReply = (m: string) => `${m}.direction = 'out' AND ${m}.decision IN (${quoted(ENGINE_DECISIONS)})`;
+const engineReply = (m: string) =>
+  `${m}.direction = 'out' AND ${m}.decision IN (${quoted(ENGINE_DECISIONS)})`;
 const thumbsDown = (m: string) =>
   `EXISTS (SELECT 1 FROM feedback unanswered_fb WHERE unanswered_fb.message_id = ${m}.id` +
   ` AND unanswered_fb.kind = 'thumbs' AND unanswered_fb.rating = -1)`;
@@ -38,8 +46,10 @@ const lowConfidence = (m: string) =>
  * question's reply. Use: `SELECT … FROM messages m WHERE ${unansweredReplySql()}`.
  */
 export function unansweredReplySql(m = 'm'): string {
-  return `(${engineReply(m)} AND (${m}.decision IN ('fallback', 'clarify') OR ${lowConfidence(m)}` +
-    ` OR ${thumbsDown(m)}))`;
+  return (
+    `(${engineReply(m)} AND (${m}.decision IN ('fallback', 'clarify') OR ${lowConfidence(m)}` +
+    ` OR ${thumbsDown(m)}))`
+  );
 }
 
 /**

@@ -7,7 +7,7 @@
  * `onNotification` only after `onListening` has run on their connection.
  */
 import { Client, type Notification } from 'pg';
-import type { Logger } from '../../src/log';
+import type { Logger } from '../log';
 
 export interface PgListenerOptions {
   connectionString: string;
@@ -59,7 +59,10 @@ export class PgListener {
     this.connecting = this.connect()
       .catch((error: unknown) => {
         if (this.closed) return;
-        this.options.log.warn('directline listener: connecting failed', { error, delayMs: this.delay });
+        this.options.log.warn(`${this.options.channel} listener: connecting failed`, {
+          error,
+          delayMs: this.delay,
+        });
         this.retryLater();
       })
       .finally(() => (this.connecting = undefined));
@@ -91,7 +94,7 @@ export class PgListener {
       if (this.client === client) this.client = undefined;
       client.end().catch(() => undefined);
       if (!ready || this.closed) return; // a failing connect() is retried by attempt()
-      log.warn('directline listener disconnected; reconnecting', { error, delayMs: this.delay });
+      log.warn(`${this.options.channel} listener disconnected; reconnecting`, { error, delayMs: this.delay });
       this.retryLater();
     };
     client.on('error', drop);
@@ -121,7 +124,7 @@ export class PgListener {
     try {
       this.options.onListening();
     } catch (error) {
-      log.error('directline listener: resuming failed', { error });
+      log.error(`${this.options.channel} listener: resuming failed`, { error });
     }
   }
 }
