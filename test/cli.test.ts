@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const env = { ...process.env, LOG_LEVEL: 'warn', NODE_OPTIONS: '' };
+const env = { ...process.env, LOG_LEVEL: 'warn', NODE_OPTIONS: '', DATABASE_URL: '' };
 
 const cli = (script: string, args: string[]) =>
   run(TSX, [path.join(ROOT, 'src', 'cli', script), ...args], { cwd: ROOT, env });

@@ -11,6 +11,9 @@ import { parseConfig } from '../src/config';
 import { writeTinyModel } from '../src/dense/tiny-model';
 import { testLogger } from './support/test-server';
 
+// Building the dense index of ~3,000 passages takes seconds alone and much longer on a busy machine.
+jest.setTimeout(180_000);
+
 const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
 
 describe('hybrid mode with the generated tiny model', () => {

@@ -3,11 +3,12 @@
  * call or SMS thread; channelId = its prefix, 'twilio' for calls and 'twilio-sms' for text messages, so
  * transcripts, handoffs and the console tell a caller from a texter) and returns the answer record
  * riding in the reply's channelData, with the replies' plain text for turns that have no record
- * (apology, non-text, the place in the officers' queue).
+ * (apology, non-text, the place in the officers' queue), and the 👍/👎 choices the bot offered after it.
  */
 import type { ChannelDeps } from '../channel';
 import { answerOf } from '../../src/bot/assistant-bot';
-import type { AnswerRecord } from '../../src/engine/types';
+import type { AnswerRecord, Choice } from '../../src/engine/types';
+import { ratingChoicesOf } from '../../src/feedback/rating-flow';
 
 /** Conversation id prefixes (and channel ids): `twilio:<CallSid>`, `twilio-sms:<pseudonym>`. */
 export const VOICE_PREFIX = 'twilio';
@@ -25,6 +26,8 @@ export interface BotTurn {
 export interface BotAnswer {
   record?: AnswerRecord;
   text: string;
+  /** The rating choices offered after the answer (with a database): [👍, 👎]. */
+  rating: Choice[];
 }
 
 export async function runBotTurn(deps: ChannelDeps, turn: BotTurn): Promise<BotAnswer> {
@@ -48,5 +51,5 @@ export async function runBotTurn(deps: ChannelDeps, turn: BotTurn): Promise<BotA
     .map((r) => r.text ?? '')
     .filter((t) => t.length > 0)
     .join('\n');
-  return { record, text };
+  return { record, text, rating: replies.flatMap(ratingChoicesOf) };
 }

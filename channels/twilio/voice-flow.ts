@@ -2,9 +2,10 @@
  * The phone conversation: which TwiML answers each step of a call. A call starts with the greeting and
  * the main menu; every <Gather> posts back with the next step number and the menu it offered, so each
  * request says where the caller is. Speech goes to the bot as a question; keys pick menu entries
- * (1–4 topics, 1–3 hộ tịch, clarify candidates, 1 repeat / 2 ask again / 3 SMS after an answer, 0 an
- * officer); silence or a wrong key re-prompts, offers an officer the second time, says goodbye the
- * third. Per-call memory (last answer, clarify candidates) lives in a TTL cache. With a database the
+ * (1–4 topics, 1–3 hộ tịch, clarify candidates, 1 repeat / 2 ask again / 3 SMS after an answer and,
+ * with a database, 8 👍 / 9 👎 on it once, sent to the bot as its rating choices; 0 an officer);
+ * silence or a wrong key re-prompts, offers an officer the second time, says goodbye the third.
+ * Per-call memory (last answer, clarify candidates) lives in a TTL cache. With a database the
  * hand-over goes through the PostgreSQL handoff queue (phone-handoff.ts): the caller waits in the
  * handoff's own Twilio queue until an officer answers from the console.
  */
@@ -24,7 +25,7 @@ import { isPhoneNumber, type SmsSender } from './sms-sender';
 import { guideSms } from './sms-text';
 import { cutToWords, toSpeech } from './speech-text';
 import { TtlCache } from './ttl-cache';
-import { HOTICH_KEYS, MAIN_KEYS, PROMPTS, smsInvitation } from './voice-prompts';
+import { HOTICH_KEYS, MAIN_KEYS, PROMPTS, RATING_KEYS, smsInvitation } from './voice-prompts';
 import { connectOfficer, enqueueForOfficer, gatherMenu, newResponse, say, type Officer } from './voice-twiml';
 
 export const MENUS = ['main', 'hotich', 'after', 'clarify', 'ask', 'closed', 'officer'] as const;
@@ -64,7 +65,8 @@ export interface VoiceFlowOptions {
 }
 
 interface CallMemory {
-  last?: { speech: string; record: AnswerRecord };
+  /** `rating`: the bot's 👍/👎 choices for this answer, until the caller used one. */
+  last?: { speech: string; record: AnswerRecord; rating?: Choice[] };
   clarify?: Choice[];
 }
 
@@ -130,6 +132,8 @@ export class VoiceFlow {
           return memory.last ? this.menu(turn, 'after', [memory.last.speech]) : this.menu(turn, 'main');
         if (digit === '2') return this.menu(turn, 'ask');
         if (digit === '3' && this.canSendGuide(memory)) return this.sendGuide(turn, memory);
+        if (RATING_KEYS[digit] !== undefined && memory.last?.rating)
+          return this.rate(turn, memory, memory.last.rating[RATING_KEYS[digit]]);
         return undefined;
       case 'closed':
         if (digit === '1' && this.o.sms) return this.inviteBySms(turn);
@@ -179,7 +183,8 @@ export class VoiceFlow {
         return this.menu(turn, 'ask', [cutToWords(toSpeech(record.body))]);
       default: {
         const speech = answerSpeech(record);
-        this.remember(turn.callSid, { ...memory, last: { speech, record } });
+        const rating = answer.rating.length === 2 ? { rating: answer.rating } : {};
+        this.remember(turn.callSid, { ...memory, last: { speech, record, ...rating } });
         return this.menu(turn, 'after', [speech]);
       }
     }
@@ -217,7 +222,7 @@ export class VoiceFlow {
           .filter((c) => c.value !== handoffLabel)
           .slice(0, 3)
           .map((c) => c.label.toLowerCase());
-        return PROMPTS.afterMenu(this.canSendGuide(memory), examples);
+        return PROMPTS.afterMenu(this.canSendGuide(memory), examples, Boolean(memory.last?.rating));
       }
       case 'clarify':
         return PROMPTS.clarify((memory.clarify ?? []).map((c) => toSpeech(c.label).replace(/\.$/, '')));
@@ -275,6 +280,24 @@ export class VoiceFlow {
     }
     this.o.deps.log.warn('twilio officer not reached', { call: turn.callSid, result: turn.officerResult });
     return this.menu(turn, 'closed', [PROMPTS.officerBusy]);
+  }
+
+  /** Key 8 or 9 after an answer: the rating goes to the bot (stored there); its thanks, then the menu again. */
+  private async rate(turn: VoiceTurn, memory: CallMemory, choice: Choice | undefined): Promise<string> {
+    if (!choice || !memory.last) return this.menu(turn, 'after');
+    const answer = await runBotTurn(this.o.deps, {
+      conversationId: `${VOICE_PREFIX}:${turn.callSid}`,
+      activityId: `${turn.callSid}:${turn.step}`,
+      fromId: turn.from ?? 'unknown',
+      recipientId: turn.to ?? 'bot',
+      text: choice.value,
+    });
+    const last = { ...memory.last };
+    delete last.rating;
+    this.remember(turn.callSid, { ...memory, last });
+    // Only the thanks itself: the menu that follows says how to ask again or reach an officer.
+    const thanks = toSpeech(answer.text).split(/(?<=[.!?])\s/)[0] ?? '';
+    return this.menu(turn, 'after', [thanks]);
   }
 
   private canSendGuide(memory: CallMemory): boolean {

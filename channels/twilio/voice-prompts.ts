@@ -40,6 +40,9 @@ export const MAIN_KEYS: Record<string, string | { menu: 'hotich' }> = {
   '4': 'trợ giúp pháp lý',
 };
 
+/** Keys of the menu after an answer that rate it (with a database): index into the bot's [👍, 👎]. */
+export const RATING_KEYS: Record<string, 0 | 1> = { '8': 0, '9': 1 };
+
 export const HOTICH_KEYS: Record<string, string> = {
   '1': 'đăng ký khai sinh',
   '2': 'đăng ký kết hôn',
@@ -56,12 +59,13 @@ export const PROMPTS = {
     'Anh chị hãy nói câu hỏi, ví dụ: làm giấy khai sinh cần giấy tờ gì. Hoặc bấm 1 về hộ tịch, bấm 2 về chứng thực, ' +
     `bấm 3 về lý lịch tư pháp, bấm 4 về trợ giúp pháp lý, ${OFFICER_KEY}.`,
   hotichMenu: `Về hộ tịch: bấm 1 cho khai sinh, bấm 2 cho kết hôn, bấm 3 cho khai tử, hoặc nói việc cần làm. Muốn gặp cán bộ, ${OFFICER_KEY}.`,
-  afterMenu(sms: boolean, examples: string[]): string {
+  afterMenu(sms: boolean, examples: string[], rate = false): string {
     const keys = ['Bấm 1 để nghe lại', 'bấm 2 để hỏi tiếp'];
     if (sms) keys.push('bấm 3 để nhận hướng dẫn qua tin nhắn');
     keys.push(OFFICER_KEY);
+    const rating = rate ? ' Nếu câu trả lời hữu ích, bấm 8; nếu chưa đúng, bấm 9.' : '';
     const hint = examples.length > 0 ? ` Anh chị cũng có thể hỏi luôn, ví dụ: ${examples.join(', ')}.` : '';
-    return `${keys.join(', ')}.${hint}`;
+    return `${keys.join(', ')}.${rating}${hint}`;
   },
   ask: `Mời anh chị nói câu hỏi. Muốn gặp cán bộ, ${OFFICER_KEY}.`,
   clarify(labels: string[]): string {

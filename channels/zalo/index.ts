@@ -8,6 +8,7 @@ import type { Activity } from 'botbuilder';
 import { Router } from 'express';
 import { offRouter, type ChannelDeps, type ChannelModule, type MountedChannel } from '../channel';
 import { AccessTokens, errorText } from './access-token';
+import { ZaloBroadcaster } from './broadcast';
 import { conversationHandler } from './conversation';
 import { renderReply } from './render';
 import { RecentKeys } from './recent-keys';
@@ -97,6 +98,17 @@ export function createZaloChannel(deps: ChannelDeps, options: ZaloOptions = {}):
     };
     for (const message of renderReply(activity)) await messenger.send(userId, message);
   });
+  // Editors' bulletins to the OA's followers, as promotion messages (broadcast.ts, src/bulletins).
+  deps.outbound?.registerBroadcaster(
+    'zalo',
+    new ZaloBroadcaster({
+      apiBase: config.ZALO_API_BASE,
+      tokens,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+      timeoutMs,
+      log,
+    }),
+  );
   let closing = false;
   const router = webhookRouter({
     appId,

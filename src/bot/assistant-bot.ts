@@ -8,6 +8,8 @@
  * the engine's reason and its priority (src/handoff/reasons.ts); outside opening hours it is not queued:
  * the bot says when the centre opens and offers a callback (src/handoff/off-hours.ts). Phone calls are
  * left to the voice flow, which has its own closed-hours menu.
+ * With a feedback sink (PostgreSQL) a procedure answer offers 👍/👎 and a rating is stored, never asked
+ * (src/feedback/rating-flow.ts).
  */
 import {
   ActivityHandler,
@@ -36,6 +38,8 @@ import {
 import { OffHours, type CallbackState } from '../handoff/off-hours';
 import { isOpen, type Schedule } from '../handoff/opening-hours';
 import { handoffPriority } from '../handoff/reasons';
+import type { FeedbackSink } from '../feedback/feedback-store';
+import { RatingFlow } from '../feedback/rating-flow';
 import type { RepliesFile } from '../knowledge/schema';
 import { maskPersonalData, type Logger } from '../log';
 
@@ -43,7 +47,8 @@ import { maskPersonalData, type Logger } from '../log';
 export const MAX_QUESTION_CHARS = 1500;
 
 export interface AnswerChannelData {
-  trolytuphap: { record: AnswerRecord };
+  /** `rating`: the 👍/👎 choices offered after a procedure answer (src/feedback/rating-flow.ts). */
+  trolytuphap: { record: AnswerRecord; rating?: Choice[] };
 }
 
 export function answerOf(activity: Partial<Activity>): AnswerRecord | undefined {
@@ -57,10 +62,14 @@ export interface BotDeps {
   log: Logger;
   /** The live-officer handoff (needs PostgreSQL); without it the bot always answers itself. */
   handoff?: Pick<HandoffService, 'status' | 'enqueue' | 'transcript' | 'storeCsat' | 'requestCallback'>;
+  /** Where citizens' 👍/👎 go (needs PostgreSQL); without it no rating is offered. */
+  feedback?: FeedbackSink;
   /** When officers answer (OPENING_HOURS, Vietnam time); without it they always do. */
   openingHours?: Schedule;
   /** The bot's clock (opening hours, reminders); tests inject one. */
   now?: () => Date;
+  /** "Tin mới" lines for the welcome (editors' bulletins, src/bulletins/welcome-news.ts). */
+  news?: (channelId: string | undefined, now: Date) => Promise<string | undefined>;
 }
 
 /** Phone calls (`twilio:<CallSid>`): the voice flow handles closed hours itself. */
@@ -86,6 +95,7 @@ export class AssistantBot extends ActivityHandler {
   private readonly context: StatePropertyAccessor<ConversationContext>;
   private readonly handoffMemory: StatePropertyAccessor<HandoffMemory>;
   private readonly callbackState: StatePropertyAccessor<CallbackState | undefined>;
+  private readonly rating: RatingFlow | undefined;
   private readonly now: () => Date;
 
   constructor(private readonly deps: BotDeps) {
@@ -95,6 +105,7 @@ export class AssistantBot extends ActivityHandler {
     this.context = this.state.createProperty<ConversationContext>('engineContext');
     this.handoffMemory = this.state.createProperty<HandoffMemory>('handoff');
     this.callbackState = this.state.createProperty<CallbackState | undefined>('callback');
+    this.rating = deps.feedback && new RatingFlow(this.state, deps.feedback, () => this.replies, deps.log);
 
     this.onMessage(async (turn, next) => {
       await this.answer(turn);
@@ -119,7 +130,9 @@ export class AssistantBot extends ActivityHandler {
   async welcome(turn: TurnContext): Promise<void> {
     const lang = turn.activity.locale?.startsWith('en') ? 'en' : 'vi';
     const choices = this.replies.welcome_choices.map((c) => ({ label: c, value: c }));
-    await turn.sendActivity(this.message(this.replies.welcome[lang], choices, turn));
+    const news = await this.deps.news?.(turn.activity.channelId, this.now());
+    const text = news ? `${this.replies.welcome[lang]}\n\n${news}` : this.replies.welcome[lang];
+    await turn.sendActivity(this.message(text, choices, turn));
   }
 
   private async answer(turn: TurnContext): Promise<void> {
@@ -130,6 +143,7 @@ export class AssistantBot extends ActivityHandler {
     }
     if (this.deps.handoff && (await this.handledByHandoff(turn, text))) return;
     if (this.deps.handoff && (await this.handledByCallback(turn, text))) return;
+    if (this.rating && (await this.rating.handled(turn))) return;
     const engine = this.deps.engine();
     const context = await this.context.get(turn, NEW_CONVERSATION);
     const {
@@ -156,6 +170,7 @@ export class AssistantBot extends ActivityHandler {
     const reply = this.message(record.answer, record.choices, turn);
     reply.channelData = { trolytuphap: { record } } satisfies AnswerChannelData;
     reply.locale = record.lang === 'en' ? 'en-US' : 'vi-VN';
+    await this.rating?.offer(turn, reply, record);
     await turn.sendActivity(reply);
     if (record.handoff && this.deps.handoff && onDuty) await this.startHandoff(turn, record, reason);
   }

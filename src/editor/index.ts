@@ -18,6 +18,7 @@ import type { KnowledgeService } from '../knowledge-store/knowledge-service';
 import type { Logger } from '../log';
 import { bulletinsSection } from './bulletins';
 import { guidesSection } from './guides';
+import { inboxSection } from './inbox';
 import { statsSection } from './stats';
 
 export interface EditorDeps {
@@ -46,7 +47,7 @@ export interface EditorSectionModule {
 
 type SectionFactory = (context: EditorContext) => EditorSectionModule;
 
-const SECTIONS: SectionFactory[] = [guidesSection, statsSection, bulletinsSection];
+const SECTIONS: SectionFactory[] = [guidesSection, inboxSection, statsSection, bulletinsSection];
 
 const ASSETS = path.join(__dirname, 'assets');
 const TYPES: Record<string, string> = {

@@ -5,7 +5,9 @@
  * A phone channel also registers a call bridge: the console's "answer" on a caller waiting for an
  * officer rings the officer's phone and connects the two (channels/twilio/phone-handoff.ts), without
  * the console knowing the channel.
+ * A channel can also register a broadcaster (./broadcaster.ts): the editors' bulletins to its followers.
  */
+import type { Broadcaster } from './broadcaster';
 
 export interface OutboundOptions {
   /** Buttons (sent back as the citizen's next message), e.g. the CSAT ratings 1..5. */
@@ -37,6 +39,7 @@ export class OutboundError extends Error {
 export class OutboundRegistry {
   private readonly senders = new Map<string, OutboundSender>();
   private readonly bridges = new Map<string, CallBridge>();
+  private readonly broadcasters = new Map<string, Broadcaster>();
 
   registerSender(channelPrefix: string, sender: OutboundSender): void {
     this.senders.set(channelPrefix, sender);
@@ -52,6 +55,16 @@ export class OutboundRegistry {
     const found = this.lookup(conversationId);
     if (!found) throw new OutboundError(`no outbound sender for ${channelOf(conversationId)}`);
     await found.sender(found.rest, text, options);
+  }
+
+  /** `channel` as the bulletins name it ('zalo'). */
+  registerBroadcaster(channel: string, broadcaster: Broadcaster): void {
+    this.broadcasters.set(channel, broadcaster);
+  }
+
+  /** The channel's broadcaster, undefined when the channel is off or has none. */
+  broadcaster(channel: string): Broadcaster | undefined {
+    return this.broadcasters.get(channel);
   }
 
   registerCallBridge(channelPrefix: string, bridge: CallBridge): void {

@@ -20,7 +20,8 @@ import type { AnswerRecord } from '../engine/types';
 import { KnowledgeError, loadKnowledgeFiles, type LoadResult } from '../knowledge/load-knowledge';
 import type { KnowledgeProblem } from '../knowledge/yaml-document';
 import type { Logger } from '../log';
-import { liveAt, nextChange, type LiveSet } from './live-files';
+import { nextChange, type LiveSet } from './live-files';
+import { readLiveSet } from './read-live-set';
 import { readQuestionSets, runGate, type GateReport, type QuestionSet } from './publish-gate';
 import {
   getRevision,
@@ -29,7 +30,6 @@ import {
   markPublished,
   recordGate,
   RevisionError,
-  sourcesOf,
   type NewRevision,
   type Revision,
 } from './revisions';
@@ -306,14 +306,9 @@ export class KnowledgeService {
 
   private async build(): Promise<Live> {
     const { pool, config, log } = this.options;
-    const published = await listPublished(pool);
     const at = this.now();
-    const chosen = liveAt(published, at);
-    const sources = await sourcesOf(pool, [...chosen.revisions.values()]);
-    const files = new Map<string, string>();
-    for (const [path, id] of chosen.revisions) files.set(path, sources.get(id) ?? '');
-    const set: LiveSet = { files, revisions: chosen.revisions };
-    const loaded: LoadResult = loadKnowledgeFiles(files);
+    const set = await readLiveSet(pool, at);
+    const loaded: LoadResult = loadKnowledgeFiles(set.files);
     for (const p of loaded.problems) log.warn(`knowledge problem: ${p.file}: ${p.reason}`, { problem: p });
     if (this.live && this.live.engine.version === loaded.knowledge.version)
       return { engine: this.live.engine, set, problems: loaded.problems, at };

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { ChannelModule } from '../../channels/channel';
 import { AssistantBot } from '../bot/assistant-bot';
 import { transcriptMiddleware } from '../bot/transcript-middleware';
+import { welcomeNews } from '../bulletins/welcome-news';
 import { TurnAdapter } from '../bot/turn-adapter';
 import { createConsole } from '../console';
 import { createEditor } from '../editor';
@@ -20,6 +21,7 @@ import { TranscriptRecorder } from '../db/transcript-recorder';
 import type { Config } from '../config';
 import type { Engine } from '../engine/engine';
 import { HandoffService } from '../handoff/bot-handoff';
+import { FeedbackStore } from '../feedback/feedback-store';
 import { OutboundRegistry } from '../handoff/outbound';
 import type { Logger } from '../log';
 import { createApp } from './app';
@@ -65,8 +67,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     storage: options.storage ?? state ?? new MemoryStorage(),
     log,
     ...(handoff && { handoff }),
+    ...(database && { feedback: new FeedbackStore(database.pool) }),
     openingHours: config.OPENING_HOURS,
     ...(options.now && { now: options.now }),
+    ...(database && { news: welcomeNews(database.pool, log) }),
   });
   const adapter = new TurnAdapter(
     log,

@@ -87,7 +87,7 @@ describe('auth middleware', () => {
     ).toBe(401);
     const page = await fetch(`${base}/agent/admin`, { headers: { accept: 'text/html' }, redirect: 'manual' });
     expect(page.status).toBe(303);
-    expect(page.headers.get('location')).toBe('/agent/login');
+    expect(page.headers.get('location')).toBe('/agent/login?next=%2Fagent%2Fadmin');
 
     const agent = await login('agent1');
     const forbidden = await fetch(`${base}/agent/admin`, { headers: { cookie: agent.cookie } });

@@ -15,10 +15,9 @@ import { setOfficerPhone } from '../../src/auth/officer-phone';
 import { createUser } from '../../src/auth/users';
 import type { RunningServer } from '../../src/server/start-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { OfficerSession, type Json } from '../support/officer-session';
 import { sharedEngine, startTestServer } from '../support/test-server';
 import { until } from '../support/until';
-
-type Json = ReturnType<typeof JSON.parse>;
 
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const TOKEN = 'twilio-auth-token-for-tests';
@@ -127,38 +126,9 @@ async function handoffOf(conversationId: string): Promise<HandoffRow | undefined
   return rows[0];
 }
 
-/** A logged-in officer of the console. */
-class Officer {
-  private constructor(
-    readonly cookie: string,
-    readonly csrf: string,
-  ) {}
-
-  static async login(username: string): Promise<Officer> {
-    const res = await fetch(`${running.url}/agent/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: PASSWORD }),
-    });
-    expect(res.status).toBe(200);
-    const body: Json = await res.json();
-    return new Officer(res.headers.getSetCookie()[0]!.split(';')[0]!, body.csrfToken);
-  }
-
-  async json(method: string, path: string, body?: unknown, status = 200): Promise<Json> {
-    const res = await fetch(`${running.url}/agent/api/${path}`, {
-      method,
-      headers: {
-        cookie: this.cookie,
-        ...(method !== 'GET' ? { 'x-csrf-token': this.csrf, 'content-type': 'application/json' } : {}),
-      },
-      ...(method !== 'GET' && { body: JSON.stringify(body ?? {}) }),
-    });
-    const data: Json = await res.json();
-    expect({ status: res.status, data }).toMatchObject({ status });
-    return data;
-  }
-}
+/** A logged-in officer of the console, with paths under /agent/api/. */
+const signIn = async (username: string): Promise<OfficerSession> =>
+  (await OfficerSession.login(running.url, username, PASSWORD)).at(`${running.url}/agent/api/`);
 
 /** A caller who presses 0 within opening hours; returns the PostgreSQL handoff and the TwiML. */
 async function callerAsksForOfficer(): Promise<{ callSid: string; handoff: HandoffRow; xml: string }> {
@@ -170,8 +140,8 @@ async function callerAsksForOfficer(): Promise<{ callSid: string; handoff: Hando
   return { callSid, handoff: handoff!, xml: res.xml };
 }
 
-let canbo1: Officer;
-let canbo2: Officer;
+let canbo1: OfficerSession;
+let canbo2: OfficerSession;
 
 beforeAll(async () => {
   nock.disableNetConnect();
@@ -185,8 +155,8 @@ beforeAll(async () => {
   await createUser(db.pool, { username: 'canbo1', password: PASSWORD, roles: ['agent'] });
   await setOfficerPhone(db.pool, 'canbo1', OFFICER_PHONE);
   await createUser(db.pool, { username: 'canbo2', password: PASSWORD, roles: ['agent'] });
-  canbo1 = await Officer.login('canbo1');
-  canbo2 = await Officer.login('canbo2');
+  canbo1 = await signIn('canbo1');
+  canbo2 = await signIn('canbo2');
 }, 60000);
 
 afterEach(() => {

@@ -6,89 +6,42 @@
  * CSRF header is refused; bad input and wrong states answer 400/404/409 JSON.
  */
 import { createUser } from '../../src/auth/users';
-import type { RunningServer } from '../../src/server/start-server';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { sharedEngine, startTestServer } from '../support/test-server';
+import { OfficerSession, type Json } from '../support/officer-session';
+import { serverWithDatabase } from '../support/server-with-database';
+import { sharedEngine } from '../support/test-server';
 import { until } from '../support/until';
 import { DirectLineCitizen } from '../support/directline-citizen';
 
-type Json = ReturnType<typeof JSON.parse>;
-
-let db: TestDatabase;
-let running: RunningServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  running = await startTestServer({}, { database: db });
-}, 60000);
-afterAll(async () => {
-  await running?.close();
-  await db?.drop();
-});
-
-/** A logged-in officer. */
-class Officer {
-  constructor(
-    readonly cookie: string,
-    readonly csrf: string,
-  ) {}
-
-  static async login(username: string, password: string): Promise<Officer> {
-    const res = await fetch(`${running.url}/agent/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-    expect(res.status).toBe(200);
-    const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
-    const body: Json = await res.json();
-    return new Officer(cookie, body.csrfToken);
-  }
-
-  request(method: string, path: string, body?: unknown, csrf = true): Promise<Response> {
-    return fetch(`${running.url}/agent/api/${path}`, {
-      method,
-      headers: {
-        cookie: this.cookie,
-        ...(csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
-
-  async json(method: string, path: string, body?: unknown, status = 200): Promise<Json> {
-    const res = await this.request(method, path, body);
-    const data: Json = await res.json();
-    expect({ status: res.status, data }).toMatchObject({ status });
-    return data;
-  }
-}
+const PASSWORD = 'mat-khau-rat-dai';
+const server = serverWithDatabase();
+/** Signs in and answers with paths under /agent/api/. */
+const signIn = async (username: string) =>
+  (await OfficerSession.login(server.running.url, username, PASSWORD)).at(`${server.running.url}/agent/api/`);
 
 describe('agent console API', () => {
-  let officer: Officer;
+  let officer: OfficerSession;
   let citizen: DirectLineCitizen;
   let handoffId: number;
 
   beforeAll(async () => {
-    await createUser(db.pool, { username: 'canbo1', password: 'mat-khau-rat-dai', roles: ['agent'] });
-    await createUser(db.pool, { username: 'canbo2', password: 'mat-khau-rat-dai', roles: ['agent'] });
-    await createUser(db.pool, { username: 'bientap', password: 'mat-khau-rat-dai', roles: ['editor'] });
+    await createUser(server.db.pool, { username: 'canbo1', password: PASSWORD, roles: ['agent'] });
+    await createUser(server.db.pool, { username: 'canbo2', password: PASSWORD, roles: ['agent'] });
+    await createUser(server.db.pool, { username: 'bientap', password: PASSWORD, roles: ['editor'] });
   });
 
   it('refuses every API and the page without a login', async () => {
     for (const path of ['queue', 'conversations/x', 'events']) {
-      const res = await fetch(`${running.url}/agent/api/${path}`);
+      const res = await fetch(`${server.running.url}/agent/api/${path}`);
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ error: 'login required' });
     }
-    const page = await fetch(`${running.url}/agent`, {
+    const page = await fetch(`${server.running.url}/agent`, {
       headers: { accept: 'text/html' },
       redirect: 'manual',
     });
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe('/agent/login?next=%2Fagent');
-    const login = await fetch(`${running.url}/agent/login`);
+    const login = await fetch(`${server.running.url}/agent/login`);
     expect(login.status).toBe(200);
     expect(login.headers.get('content-security-policy')).toContain("script-src 'self'");
     const html = await login.text();
@@ -97,13 +50,13 @@ describe('agent console API', () => {
   });
 
   it('forbids a user without an officer role', async () => {
-    const editor = await Officer.login('bientap', 'mat-khau-rat-dai');
+    const editor = await signIn('bientap');
     expect((await editor.request('GET', 'queue')).status).toBe(403);
   });
 
   it("shows the citizen's request for an officer in the queue", async () => {
-    officer = await Officer.login('canbo1', 'mat-khau-rat-dai');
-    citizen = await DirectLineCitizen.start(running.url);
+    officer = await signIn('canbo1');
+    citizen = await DirectLineCitizen.start(server.running.url);
     await citizen.say('làm giấy khai sinh cần giấy tờ gì');
     await citizen.say('cho tôi gặp cán bộ');
     await citizen.waitForText('Anh/chị đang ở vị trí số 1, thời gian chờ khoảng 3 phút.');
@@ -117,7 +70,7 @@ describe('agent console API', () => {
       }),
     ]);
     handoffId = items[0].id;
-    const page = await fetch(`${running.url}/agent`, { headers: { cookie: officer.cookie } });
+    const page = await fetch(`${server.running.url}/agent`, { headers: { cookie: officer.cookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Hàng chờ');
   });
@@ -130,7 +83,7 @@ describe('agent console API', () => {
 
   it('claims the handoff and streams the event to the live queue', async () => {
     const controller = new AbortController();
-    const stream = await fetch(`${running.url}/agent/api/events`, {
+    const stream = await fetch(`${server.running.url}/agent/api/events`, {
       headers: { cookie: officer.cookie },
       signal: controller.signal,
     });
@@ -188,7 +141,7 @@ describe('agent console API', () => {
       text: 'Chào anh/chị, tôi là cán bộ tư pháp.',
     });
     await citizen.waitForText('Chào anh/chị, tôi là cán bộ tư pháp.');
-    const other = await Officer.login('canbo2', 'mat-khau-rat-dai');
+    const other = await signIn('canbo2');
     await other.json('POST', `conversations/${encodeURIComponent(citizen.botId)}/reply`, { text: 'x' }, 409);
     await other.json('POST', `handoffs/${handoffId}/close`, { reason: 'đã giải đáp' }, 409);
   });
@@ -196,7 +149,7 @@ describe('agent console API', () => {
   it('transfers to another officer and back', async () => {
     await officer.json('POST', `handoffs/${handoffId}/transfer`, { to: 'nobody' }, 400);
     await officer.json('POST', `handoffs/${handoffId}/transfer`, { to: 'canbo2' });
-    const other = await Officer.login('canbo2', 'mat-khau-rat-dai');
+    const other = await signIn('canbo2');
     await other.json('POST', `handoffs/${handoffId}/transfer`, { to: 'canbo1' });
   });
 

@@ -12,29 +12,21 @@
 import type { Pool } from 'pg';
 import { createUser } from '../../src/auth/users';
 import { supervisorOverview } from '../../src/console/supervisor-figures';
-import type { RunningServer } from '../../src/server/start-server';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTestServer } from '../support/test-server';
+import { OfficerSession, type Json } from '../support/officer-session';
+import { serverWithDatabase } from '../support/server-with-database';
 
-type Json = ReturnType<typeof JSON.parse>;
 const PASSWORD = 'mat-khau-rat-dai';
 
-let db: TestDatabase;
-let running: RunningServer;
+const server = serverWithDatabase();
 const ids: Record<string, number> = {};
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  running = await startTestServer({}, { database: db });
+  const db = server.db;
   await createUser(db.pool, { username: 'giamsat', password: PASSWORD, roles: ['supervisor'] });
   await createUser(db.pool, { username: 'quantri', password: PASSWORD, roles: ['admin'] });
   await createUser(db.pool, { username: 'canbo1', password: PASSWORD, roles: ['agent'] });
   await createUser(db.pool, { username: 'canbo2', password: PASSWORD, roles: ['agent'] });
   await createUser(db.pool, { username: 'bientap', password: PASSWORD, roles: ['editor'] });
-}, 60000);
-afterAll(async () => {
-  await running?.close();
-  await db?.drop();
 });
 
 const seconds = (at: Date, s: number) => new Date(at.getTime() + s * 1000);
@@ -201,8 +193,8 @@ describe('supervisor figures on a fixed clock', () => {
   const midnight = new Date('2026-03-09T17:00:00Z'); // 00:00 in Vietnam, the same day
 
   it('gives exact figures for the seeded day', async () => {
-    await seedDay(db.pool, now);
-    const o = await supervisorOverview(db.pool, { now });
+    await seedDay(server.db.pool, now);
+    const o = await supervisorOverview(server.db.pool, { now });
     expect(o.at).toEqual(now);
     expect(o.dayStart).toEqual(midnight);
     expect(o.figures).toMatchObject({ ...EXPECTED_DAY_FIGURES, longestWaitSeconds: 300 });
@@ -226,7 +218,7 @@ describe('supervisor figures on a fixed clock', () => {
 
   it('counts from midnight Vietnam time and the last hour apart', async () => {
     // 23:59 the day before: not today (nor the last hour); 00:00 today: today, not the last hour.
-    await handoff(db.pool, now, {
+    await handoff(server.db.pool, now, {
       key: 'yesterday',
       conversation: 'directline:yesterday',
       channel: 'directline',
@@ -235,7 +227,7 @@ describe('supervisor figures on a fixed clock', () => {
       closed: (midnight.getTime() - now.getTime()) / 1000 - 10,
       officer: 'canbo1',
     });
-    await handoff(db.pool, now, {
+    await handoff(server.db.pool, now, {
       key: 'midnight',
       conversation: 'directline:midnight',
       channel: 'directline',
@@ -244,12 +236,12 @@ describe('supervisor figures on a fixed clock', () => {
       closed: (midnight.getTime() - now.getTime()) / 1000 + 1200,
       officer: 'canbo2',
     });
-    await db.pool.query(
+    await server.db.pool.query(
       `INSERT INTO feedback (conversation_id, rating, kind, created_at) VALUES ('directline:yesterday', 1, 'csat', $1)`,
       [seconds(midnight, -30)],
     );
-    await message(db.pool, seconds(midnight, -1), 'directline:yesterday', 'out', 'answer');
-    const o = await supervisorOverview(db.pool, { now });
+    await message(server.db.pool, seconds(midnight, -1), 'directline:yesterday', 'out', 'answer');
+    const o = await supervisorOverview(server.db.pool, { now });
     expect(o.figures).toMatchObject({
       handoffsToday: { requested: 7, claimed: 3, closed: 2, abandoned: 1 },
       medianWaitToClaimSeconds: { today: 240, lastHour: 150 },
@@ -259,65 +251,29 @@ describe('supervisor figures on a fixed clock', () => {
   });
 });
 
-/** A logged-in user of the console. */
-class Officer {
-  constructor(
-    readonly cookie: string,
-    readonly csrf: string,
-  ) {}
-
-  static async login(username: string): Promise<Officer> {
-    const res = await fetch(`${running.url}/agent/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: PASSWORD }),
-    });
-    expect(res.status).toBe(200);
-    const body: Json = await res.json();
-    return new Officer(res.headers.getSetCookie()[0]!.split(';')[0]!, body.csrfToken);
-  }
-
-  request(method: string, path: string, body?: unknown, csrf = true): Promise<Response> {
-    return fetch(`${running.url}${path}`, {
-      method,
-      headers: {
-        cookie: this.cookie,
-        ...(csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
-
-  async json(method: string, path: string, body?: unknown, status = 200): Promise<Json> {
-    const res = await this.request(method, `/agent/api/${path}`, body);
-    const data: Json = await res.json();
-    expect({ status: res.status, data }).toMatchObject({ status });
-    return data;
-  }
-
-  reassign(id: number, to: unknown, status = 200): Promise<Json> {
-    return this.json('POST', `supervisor/handoffs/${id}/reassign`, { to }, status);
-  }
-}
+/** Logs a user of the console in; `api` gives the path of a console API. */
+const signIn = (username: string) => OfficerSession.login(server.running.url, username, PASSWORD);
+const api = (path: string) => `/agent/api/${path}`;
+const reassign = (officer: OfficerSession, id: number, to: unknown, status = 200): Promise<Json> =>
+  officer.json('POST', api(`supervisor/handoffs/${id}/reassign`), { to }, status);
 
 describe('supervisor page and API', () => {
-  let supervisor: Officer;
-  let agent: Officer;
+  let supervisor: OfficerSession;
+  let agent: OfficerSession;
 
   beforeAll(async () => {
     // Times up to 10 minutes before the anchor, all within today's Vietnam day even just after midnight.
     const now = new Date();
     const anchor = new Date(Math.max(now.getTime(), vnDayStart(now).getTime() + 11 * 60_000));
-    await seedDay(db.pool, anchor);
-    supervisor = await Officer.login('giamsat');
-    agent = await Officer.login('canbo1');
+    await seedDay(server.db.pool, anchor);
+    supervisor = await signIn('giamsat');
+    agent = await signIn('canbo1');
   });
 
   it('is for supervisors and admins only', async () => {
-    const anonymous = await fetch(`${running.url}/agent/api/supervisor/overview`);
+    const anonymous = await fetch(`${server.running.url}/agent/api/supervisor/overview`);
     expect(anonymous.status).toBe(401);
-    const page = await fetch(`${running.url}/agent/supervisor`, {
+    const page = await fetch(`${server.running.url}/agent/supervisor`, {
       headers: { accept: 'text/html' },
       redirect: 'manual',
     });
@@ -332,10 +288,10 @@ describe('supervisor page and API', () => {
     const agentPage = await agent.request('GET', '/agent/supervisor');
     expect(agentPage.status).toBe(403);
     expect(await agentPage.text()).toContain('Không có quyền truy cập');
-    const editor = await Officer.login('bientap');
+    const editor = await signIn('bientap');
     expect((await editor.request('GET', '/agent/api/supervisor/overview')).status).toBe(403);
 
-    const admin = await Officer.login('quantri');
+    const admin = await signIn('quantri');
     expect((await admin.request('GET', '/agent/api/supervisor/overview')).status).toBe(200);
   });
 
@@ -352,7 +308,7 @@ describe('supervisor page and API', () => {
       ['supervisor.js', /javascript/],
       ['supervisor.css', /text\/css/],
     ] as const) {
-      const res = await fetch(`${running.url}/agent/assets/${asset}`);
+      const res = await fetch(`${server.running.url}/agent/assets/${asset}`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(type);
     }
@@ -362,7 +318,7 @@ describe('supervisor page and API', () => {
   });
 
   it('gives every open handoff and the figures of the seeded day', async () => {
-    const o = await supervisor.json('GET', 'supervisor/overview');
+    const o = await supervisor.json('GET', api('supervisor/overview'));
     expect(o.figures).toMatchObject(EXPECTED_DAY_FIGURES);
     expect(o.figures.longestWaitSeconds).toBe(o.queued[1].waitingSeconds);
     expect(o.queued.map((h: Json) => [h.id, h.position, h.channel, h.reason])).toEqual([
@@ -382,16 +338,16 @@ describe('supervisor page and API', () => {
   });
 
   it('reassigns a queued handoff to an officer, audited', async () => {
-    const done = await supervisor.reassign(ids.q2!, 'canbo2');
+    const done = await reassign(supervisor, ids.q2!, 'canbo2');
     expect(done).toMatchObject({
       id: ids.q2,
       status: 'assigned',
       assignedToUsername: 'canbo2',
       previousStatus: 'queued',
     });
-    const { rows: conv } = await db.pool.query(`SELECT state FROM conversations WHERE id = 'zalo:q2'`);
+    const { rows: conv } = await server.db.pool.query(`SELECT state FROM conversations WHERE id = 'zalo:q2'`);
     expect(conv[0].state).toBe('agent');
-    const { rows: audit } = await db.pool.query(
+    const { rows: audit } = await server.db.pool.query(
       `SELECT actor, details FROM audit_log WHERE action = 'handoff.reassign' AND subject = $1`,
       [`handoff:${ids.q2}`],
     );
@@ -401,20 +357,20 @@ describe('supervisor page and API', () => {
         details: expect.objectContaining({ previousStatus: 'queued', from: null, to: 'canbo2' }),
       },
     ]);
-    const o = await supervisor.json('GET', 'supervisor/overview');
+    const o = await supervisor.json('GET', api('supervisor/overview'));
     expect(o.queued.map((h: Json) => [h.id, h.position])).toEqual([
       [ids.q1, 1],
       [ids.q3, 2],
     ]);
     expect(o.figures.handoffsToday.claimed).toBe(3);
     // The officer now holds it: the officers' own transfer (holder only) works for them.
-    const canbo2 = await Officer.login('canbo2');
-    await canbo2.json('POST', `handoffs/${ids.q2}/transfer`, { to: 'canbo1' });
+    const canbo2 = await signIn('canbo2');
+    await canbo2.json('POST', api(`handoffs/${ids.q2}/transfer`), { to: 'canbo1' });
   });
 
   it('reassigns a held handoff and says so on the live events stream', async () => {
     const controller = new AbortController();
-    const stream = await fetch(`${running.url}/agent/api/events`, {
+    const stream = await fetch(`${server.running.url}/agent/api/events`, {
       headers: { cookie: supervisor.cookie },
       signal: controller.signal,
     });
@@ -423,7 +379,7 @@ describe('supervisor page and API', () => {
     const decoder = new TextDecoder();
     let received = decoder.decode((await reader.read()).value); // ": connected"
 
-    await supervisor.reassign(ids.a1!, 'canbo2');
+    await reassign(supervisor, ids.a1!, 'canbo2');
     while (!received.includes(`"handoffId":${ids.a1}`)) {
       const r = await reader.read();
       if (r.done) break;
@@ -434,7 +390,7 @@ describe('supervisor page and API', () => {
     expect(received).toContain('event: handoff');
     expect(received).toContain(`{"type":"transferred","handoffId":${ids.a1}`);
 
-    const { rows: audit } = await db.pool.query(
+    const { rows: audit } = await server.db.pool.query(
       `SELECT actor, details FROM audit_log WHERE action = 'handoff.reassign' AND subject = $1`,
       [`handoff:${ids.a1}`],
     );
@@ -444,7 +400,7 @@ describe('supervisor page and API', () => {
         details: expect.objectContaining({ previousStatus: 'assigned', from: 'canbo1', to: 'canbo2' }),
       },
     ]);
-    const o = await supervisor.json('GET', 'supervisor/overview');
+    const o = await supervisor.json('GET', api('supervisor/overview'));
     expect(o.assigned.find((h: Json) => h.id === ids.a1)).toMatchObject({ officer: 'canbo2' });
     expect(o.figures.officersHolding).toEqual([
       expect.objectContaining({ username: 'canbo1', holding: 1 }),
@@ -453,13 +409,13 @@ describe('supervisor page and API', () => {
   });
 
   it('refuses what cannot apply', async () => {
-    await supervisor.reassign(ids.a1!, 'canbo2', 409); // already theirs
-    await supervisor.reassign(ids.closed!, 'canbo1', 409);
-    await supervisor.reassign(999999, 'canbo1', 404);
-    await supervisor.reassign(ids.q1!, 'nobody', 400);
-    await supervisor.reassign(ids.q1!, 'bientap', 400); // an editor holds no handoff
-    await supervisor.reassign(ids.q1!, 42, 400);
-    await supervisor.json('POST', 'supervisor/handoffs/abc/reassign', { to: 'canbo1' }, 400);
+    await reassign(supervisor, ids.a1!, 'canbo2', 409); // already theirs
+    await reassign(supervisor, ids.closed!, 'canbo1', 409);
+    await reassign(supervisor, 999999, 'canbo1', 404);
+    await reassign(supervisor, ids.q1!, 'nobody', 400);
+    await reassign(supervisor, ids.q1!, 'bientap', 400); // an editor holds no handoff
+    await reassign(supervisor, ids.q1!, 42, 400);
+    await supervisor.json('POST', api('supervisor/handoffs/abc/reassign'), { to: 'canbo1' }, 400);
     const noCsrf = await supervisor.request(
       'POST',
       `/agent/api/supervisor/handoffs/${ids.q1}/reassign`,
@@ -467,7 +423,7 @@ describe('supervisor page and API', () => {
       false,
     );
     expect(noCsrf.status).toBe(403);
-    const { rows } = await db.pool.query(`SELECT status FROM handoffs WHERE id = $1`, [ids.q1]);
+    const { rows } = await server.db.pool.query(`SELECT status FROM handoffs WHERE id = $1`, [ids.q1]);
     expect(rows[0].status).toBe('queued');
   });
 });

@@ -16,6 +16,7 @@ import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium } from '../support/chromiu
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { openTestKnowledge } from '../support/knowledge-store';
 import { startTestServer } from '../support/test-server';
+import { until } from '../support/until';
 
 const SCREENSHOT = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots', 'editor.png');
 const PATH = 'guides/ho-tich/khai-sinh.md';
@@ -61,11 +62,14 @@ describeInChromium('knowledge editor in headless Chromium', () => {
   }
 
   const field = (page: Page, name: string) => page.locator(`[id="f-${name}"]`);
+  /** The form is filled from the API once the title has a value. */
+  const formLoaded = (page: Page) =>
+    until(async () => ((await field(page, 'title').inputValue()) !== '' ? true : undefined), 30_000);
 
   async function openGuide(page: Page): Promise<void> {
     await page.locator(`#files tr[data-path="${PATH}"] a`).click();
     await page.waitForURL(/\/editor\/edit\?path=/);
-    await page.waitForFunction('document.getElementById("f-title").value !== ""');
+    await formLoaded(page);
   }
 
   /** Saves the form as a draft and submits it; returns the revision id. */
@@ -120,7 +124,7 @@ describeInChromium('knowledge editor in headless Chromium', () => {
     await field(alice, 'examples').fill('chỉ một câu');
     await alice.locator('[data-field="examples"] .field-error', { hasText: /15/ }).waitFor();
     await alice.reload();
-    await alice.waitForFunction('document.getElementById("f-title").value !== ""');
+    await formLoaded(alice);
     await field(alice, 'facets.fee').fill('Khai sinh đúng hạn được miễn lệ phí. VĂN-BẢN-MỚI-TỪ-TRÌNH-DUYỆT.');
     await alice.fill('#question', QUESTION);
     await alice.click('#preview');

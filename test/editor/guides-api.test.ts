@@ -5,6 +5,8 @@
  * diff; rollback; bad input. Then publishing under load: /api/ask keeps answering 200 while two
  * publishes swap the engine.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createUser } from '../../src/auth/users';
 import type { KnowledgeService } from '../../src/knowledge-store/knowledge-service';
 import type { RunningServer } from '../../src/server/start-server';
@@ -208,6 +210,36 @@ describe('editor guides API', () => {
     await bob.json('PUT', `/editor/api/revisions/${draft.id}`, { source: 'x' }, 403);
     const noCsrf = await alice.request('POST', '/editor/api/revisions', { path: PATH, source: 'x' }, false);
     expect(noCsrf.status).toBe(403);
+  });
+});
+
+describe('importing a national TTHC record', () => {
+  const fixture = (name: string) =>
+    JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/tthc', name), 'utf8'));
+
+  it("drafts a guide from a record as the editor's draft", async () => {
+    const draft = await alice.json(
+      'POST',
+      '/editor/api/import-tthc',
+      { id: 'ho-tich/ban-sao-trich-luc-moi', record: fixture('cap-ban-sao-trich-luc.json') },
+      201,
+    );
+    expect(draft.path).toBe('guides/ho-tich/ban-sao-trich-luc-moi.md');
+    const revision = await alice.json('GET', `/editor/api/revisions/${draft.id}`);
+    expect(revision).toMatchObject({ status: 'draft', author: 'alice', path: draft.path });
+    expect(revision.source).toMatch(/^id: ho-tich\/ban-sao-trich-luc-moi$/m);
+    expect(revision.note).toMatch(/CSDL quốc gia/);
+  });
+
+  it('refuses a record of the wrong shape, naming the field', async () => {
+    const bad = await alice.json(
+      'POST',
+      '/editor/api/import-tthc',
+      { id: 'ho-tich/sai', record: fixture('sai-dang.json') },
+      400,
+    );
+    expect(bad.error).toMatch(/ma_thu_tuc|detail_url|cach_thuc/);
+    await alice.json('POST', '/editor/api/import-tthc', { id: 'Sai Ma', record: {} }, 400);
   });
 });
 

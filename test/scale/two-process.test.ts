@@ -15,12 +15,11 @@ import path from 'node:path';
 import { WebSocket } from 'ws';
 import { createUser } from '../../src/auth/users';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { OfficerSession, type Json } from '../support/officer-session';
 import { until } from '../support/until';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PASSWORD = 'mat-khau-rat-dai';
-
-type Json = ReturnType<typeof JSON.parse>;
 
 interface App {
   url: string;
@@ -168,45 +167,17 @@ class Citizen {
   }
 }
 
-/** A logged-in officer; its session (in PostgreSQL) works on either process. */
-class Officer {
-  private constructor(
-    readonly cookie: string,
-    readonly csrf: string,
-  ) {}
+/** An officer's console API (/agent/api/) on `app`: the session, in PostgreSQL, works on either process. */
+const consoleOn = (officer: OfficerSession, app: App) => officer.at(`${app.url}/agent/api/`);
 
-  static async login(app: App, username: string): Promise<Officer> {
-    const res = await fetch(`${app.url}/agent/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: PASSWORD }),
-    });
-    expect(res.status).toBe(200);
-    const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
-    const body: Json = await res.json();
-    return new Officer(cookie, body.csrfToken);
-  }
-
-  request(app: App, method: string, apiPath: string, body?: unknown): Promise<Response> {
-    return fetch(`${app.url}/agent/api/${apiPath}`, {
-      method,
-      headers: {
-        cookie: this.cookie,
-        ...(method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
-
-  async queued(app: App, conversationId: string): Promise<number> {
-    return until(async () => {
-      const res = await this.request(app, 'GET', 'queue');
-      const { items } = (await res.json()) as { items: Json[] };
-      return items.find((h) => h.conversationId === conversationId && h.status === 'queued')?.id as
-        number | undefined;
-    });
-  }
+/** The id of the conversation's queued handoff, once the console lists it. */
+function queued(api: OfficerSession, conversationId: string): Promise<number> {
+  return until(async () => {
+    const res = await api.request('GET', 'queue');
+    const { items } = (await res.json()) as { items: Json[] };
+    return items.find((h) => h.conversationId === conversationId && h.status === 'queued')?.id as
+      number | undefined;
+  });
 }
 
 const median = (xs: number[]) => {
@@ -252,23 +223,18 @@ describe('two app processes on one PostgreSQL', () => {
     await citizen.say(p1, 'cho tôi gặp cán bộ');
     await citizen.waitForText((t) => t.startsWith('Anh/chị đang ở vị trí số 1'));
 
-    const officer = await Officer.login(p2, 'canbo_p2');
-    const handoffId = await officer.queued(p2, citizen.botId);
-    expect((await officer.request(p2, 'POST', `handoffs/${handoffId}/claim`, {})).status).toBe(200);
+    const officer = consoleOn(await OfficerSession.login(p2.url, 'canbo_p2', PASSWORD), p2);
+    const handoffId = await queued(officer, citizen.botId);
+    expect((await officer.request('POST', `handoffs/${handoffId}/claim`, {})).status).toBe(200);
 
     const replies = Array.from({ length: 20 }, (_, i) => `Cán bộ trả lời lần ${i + 1}: anh/chị mang CCCD.`);
     const delays: number[] = [];
     const posts: number[] = [];
     for (const text of replies) {
       const sent = performance.now();
-      const res = await officer.request(
-        p2,
-        'POST',
-        `conversations/${encodeURIComponent(citizen.botId)}/reply`,
-        {
-          text,
-        },
-      );
+      const res = await officer.request('POST', `conversations/${encodeURIComponent(citizen.botId)}/reply`, {
+        text,
+      });
       posts.push(performance.now() - sent);
       expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { sent: true } });
       await citizen.waitForText((t) => t === text);
@@ -277,7 +243,7 @@ describe('two app processes on one PostgreSQL', () => {
     // A burst without waiting in between: still each once, in the order sent.
     const burst = ['Thêm 1', 'Thêm 2', 'Thêm 3', 'Thêm 4', 'Thêm 5'];
     for (const text of burst)
-      await officer.request(p2, 'POST', `conversations/${encodeURIComponent(citizen.botId)}/reply`, {
+      await officer.request('POST', `conversations/${encodeURIComponent(citizen.botId)}/reply`, {
         text,
       });
     await citizen.waitForText((t) => t === 'Thêm 5');
@@ -324,8 +290,10 @@ describe('two app processes on one PostgreSQL', () => {
           Number((await createUser(db.pool, { username, password: PASSWORD, roles: ['agent'] })).id),
         );
       const apps = [p1, p2];
-      const officers = await Promise.all(names.map((n, i) => Officer.login(apps[i % 2]!, n)));
-      const handoffId = await officers[0]!.queued(p1, other.botId);
+      const officers = await Promise.all(
+        names.map((n, i) => OfficerSession.login(apps[i % 2]!.url, n, PASSWORD)),
+      );
+      const handoffId = await queued(consoleOn(officers[0]!, p1), other.botId);
 
       const attempts = Array.from({ length: 20 }, (_, i) => ({
         officer: i % officers.length,
@@ -333,7 +301,11 @@ describe('two app processes on one PostgreSQL', () => {
       }));
       const results = await Promise.all(
         attempts.map(async ({ officer, app }) => {
-          const res = await officers[officer]!.request(app, 'POST', `handoffs/${handoffId}/claim`, {});
+          const res = await consoleOn(officers[officer]!, app).request(
+            'POST',
+            `handoffs/${handoffId}/claim`,
+            {},
+          );
           return { officer, status: res.status, body: (await res.json()) as Json };
         }),
       );

@@ -23,7 +23,15 @@ export class OfficerSession {
     return new OfficerSession(baseUrl, cookie, body.csrfToken);
   }
 
-  /** `path` from the server root, e.g. /editor/api/files. */
+  /**
+   * The same login (cookie and CSRF token) with paths taken from `baseUrl` instead: another process on
+   * the same database, or an API's root, e.g. `at(`${url}/agent/api/`).json('GET', 'queue')`.
+   */
+  at(baseUrl: string): OfficerSession {
+    return new OfficerSession(baseUrl, this.cookie, this.csrf);
+  }
+
+  /** `path` from the server root (or from what `at` gave), e.g. /editor/api/files. */
   request(method: string, path: string, body?: unknown, csrf = true): Promise<Response> {
     return fetch(`${this.baseUrl}${path}`, {
       method,

@@ -59,6 +59,28 @@
       .getElementById('problems')
       .replaceChildren(...data.problems.map((p) => el('li', {}, p.file + ': ' + p.reason)));
   }
+  document.getElementById('new-guide').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const id = document.getElementById('new-id').value.trim();
+    const status = document.getElementById('new-status');
+    if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(id)) {
+      status.textContent = 'Mã phải có dạng nhóm/tên, chữ thường không dấu, ví dụ ho-tich/khai-sinh.';
+      return;
+    }
+    const path = 'guides/' + id + '.md';
+    const file = document.getElementById('tthc-file').files[0];
+    if (!file) {
+      location.href = '/editor/edit?path=' + encodeURIComponent(path);
+      return;
+    }
+    try {
+      const record = JSON.parse(await file.text());
+      const draft = await window.editorApi.post('/editor/api/import-tthc', { id, record });
+      location.href = '/editor/edit?path=' + encodeURIComponent(draft.path) + '&revision=' + draft.id;
+    } catch (e) {
+      status.textContent = 'Không nhập được: ' + e.message;
+    }
+  });
   document.getElementById('search').addEventListener('input', () => {
     clearTimeout(timer);
     timer = setTimeout(() => load().catch(console.error), 250);

@@ -28,6 +28,8 @@ import {
 import { guideIdOf, isKnowledgePath } from '../../knowledge-store/validate-file';
 import { audit } from '../../auth/audit';
 import type { EditorContext } from '..';
+import { draftGuideFromTthc, renderTthcDraft } from '../../knowledge/tthc-import';
+import { tthcRecordSchema } from '../../knowledge/tthc-record';
 import { lineDiff } from './diff';
 
 const MAX_SOURCE = 200_000;
@@ -326,6 +328,54 @@ export function guidesApi(ctx: EditorContext): Router {
       const body = z.object({ path: pathField, to: z.number().int().positive() }).parse(req.body);
       const result = await knowledge.rollback(body.path, body.to, actor(req));
       res.status(result.published ? 200 : 422).json(result);
+    }),
+  );
+
+  // A draft from a record of the National Database of Administrative Procedures (tthc-import.ts):
+  // saved as the editor's draft even when sections are missing, for them to complete.
+  router.post(
+    '/editor/api/import-tthc',
+    guard,
+    express.json({ limit: '2mb' }),
+    handle(async (req, res) => {
+      const body = z
+        .object({
+          id: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must look like family/name'),
+          record: z.unknown(),
+        })
+        .parse(req.body);
+      const record = tthcRecordSchema.parse(body.record);
+      const draft = draftGuideFromTthc(record, {
+        id: body.id,
+        reviewed: ctx.now().toISOString().slice(0, 10),
+      });
+      const path = `guides/${body.id}.md`;
+      const source = renderTthcDraft(draft);
+      const id = await insertRevision(
+        pool,
+        {
+          path,
+          source,
+          author: actor(req),
+          note: `Nhập từ CSDL quốc gia về TTHC, thủ tục ${draft.procedureCode}`,
+          baseId: knowledge.liveSet().revisions.get(path) ?? null,
+        },
+        'draft',
+        ctx.now(),
+      );
+      await audit(pool, {
+        actor: actor(req),
+        action: 'knowledge.import',
+        subject: path,
+        details: { revision: id },
+      });
+      res.status(201).json({
+        id,
+        path,
+        missing: draft.missing,
+        notes: draft.notes,
+        problems: knowledge.validate(path, source),
+      });
     }),
   );
 

@@ -20,6 +20,17 @@ export function listBody(): string {
 <table><thead><tr><th>Bản</th><th>Tệp</th><th>Trạng thái</th><th>Người soạn</th><th>Cập nhật</th></tr></thead>
 <tbody id="pending"></tbody></table>
 </section>
+<section>
+<h2>Thêm hướng dẫn</h2>
+<form id="new-guide" class="grid2">
+<div><label for="new-id">Mã hướng dẫn (nhóm/tên, ví dụ ho-tich/khai-sinh)</label>
+<input id="new-id" type="text" pattern="[a-z0-9-]+/[a-z0-9-]+" required></div>
+<div><label for="tthc-file">Nhập từ bản ghi CSDL quốc gia về TTHC (tệp JSON, không bắt buộc)</label>
+<input id="tthc-file" type="file" accept="application/json,.json"></div>
+<div><button type="submit">Tạo bản nháp</button></div>
+</form>
+<p id="new-status" role="status"></p>
+</section>
 <section id="problems-box" hidden><h2>Tệp đang bị từ chối khi nạp</h2><ul id="problems"></ul></section>`;
 }
 
