@@ -9,7 +9,8 @@
  * No review step: an editor's schedule is final (README). Every change is audited.
  * Errors: 400 invalid (the message says which field, in Vietnamese), 404, 409 wrong state.
  */
-import express, { type Request, type Response, type Router } from 'express';
+import { apiHandler } from '../api-handler';
+import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { audit } from '../../auth/audit';
 import { officer } from '../../auth/middleware';
@@ -93,25 +94,22 @@ export function bulletinsApi(ctx: EditorContext, scheduler: BulletinScheduler): 
   };
   const channelsOn = () => ({ webchat: true, zalo: outbound?.broadcaster('zalo') !== undefined });
 
-  const handle =
-    (fn: (req: Request, res: Response) => Promise<void>) =>
-    async (req: Request, res: Response): Promise<void> => {
-      try {
-        await fn(req, res);
-      } catch (error) {
-        if (error instanceof z.ZodError) {
-          const issue = error.issues[0];
-          res
-            .status(400)
-            .json({ error: issue?.message ?? 'Dữ liệu không hợp lệ.', field: issue?.path.join('.') });
-        } else if (error instanceof BulletinError) {
-          res.status(STATUS[error.code]).json({ error: error.message });
-        } else {
-          log.error('bulletins API failed', { error, path: req.path });
-          res.status(500).json({ error: 'Lỗi máy chủ.' });
-        }
-      }
-    };
+  const handle = apiHandler(
+    log,
+    'bulletins',
+    (error) => {
+      if (!(error instanceof z.ZodError)) return undefined;
+      const issue = error.issues[0];
+      return {
+        status: 400,
+        body: { error: issue?.message ?? 'Dữ liệu không hợp lệ.', field: issue?.path.join('.') },
+      };
+    },
+    (error) =>
+      error instanceof BulletinError
+        ? { status: STATUS[error.code], body: { error: error.message } }
+        : undefined,
+  );
 
   /** Refuses to schedule what cannot be delivered as asked. */
   const checkSendable = (bulletin: Bulletin, at: Date) => {

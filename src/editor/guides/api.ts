@@ -8,7 +8,7 @@
  * Errors: 400 bad input, 403 not allowed (e.g. reviewing one's own revision), 404, 409 wrong state,
  * 422 the publish gate refused (the report is in the body).
  */
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { officer } from '../../auth/middleware';
 import { foldText } from '../../engine/text/vietnamese';
@@ -30,6 +30,7 @@ import { audit } from '../../auth/audit';
 import type { EditorContext } from '..';
 import { draftGuideFromTthc, renderTthcDraft } from '../../knowledge/tthc-import';
 import { tthcRecordSchema } from '../../knowledge/tthc-record';
+import { apiHandler } from '../api-handler';
 import { lineDiff } from './diff';
 
 const MAX_SOURCE = 200_000;
@@ -54,13 +55,6 @@ const draftBody = content.extend({
   effectiveFrom: when,
   effectiveUntil: when,
 });
-
-const STATUS: Record<RevisionError['code'], number> = {
-  not_found: 404,
-  conflict: 409,
-  forbidden: 403,
-  invalid: 400,
-};
 
 function textOf(body: z.infer<typeof content>): string {
   if (body.source !== undefined) return body.source;
@@ -89,25 +83,7 @@ export function guidesApi(ctx: EditorContext): Router {
   const json = express.json({ limit: '512kb' });
   const actor = (req: Request) => officer(req)!.username;
 
-  const handle =
-    (fn: (req: Request, res: Response) => Promise<void>) =>
-    async (req: Request, res: Response): Promise<void> => {
-      try {
-        await fn(req, res);
-      } catch (error) {
-        if (error instanceof z.ZodError) {
-          const issue = error.issues[0];
-          res
-            .status(400)
-            .json({ error: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
-        } else if (error instanceof RevisionError) {
-          res.status(STATUS[error.code]).json({ error: error.message });
-        } else {
-          log.error('editor API failed', { error, path: req.path });
-          res.status(500).json({ error: 'internal error' });
-        }
-      }
-    };
+  const handle = apiHandler(log, 'editor guides');
   const idParam = (req: Request) => z.coerce.number().int().positive().parse(req.params.id);
 
   router.get(

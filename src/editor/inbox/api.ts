@@ -12,6 +12,7 @@
  * is resolved in the same transaction (its questions leave the inbox), and both are audited.
  * Errors: 400 bad input, 404 unknown group or file, 409 the group was handled meanwhile.
  */
+import { apiHandler, badRequestFor } from '../api-handler';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { audit } from '../../auth/audit';
@@ -35,13 +36,6 @@ export const OUT_OF_SCOPE_PATH = 'out-of-scope.yaml';
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 const VIETNAM_OFFSET = '+07:00';
-
-const STATUS: Record<RevisionError['code'], number> = {
-  not_found: 404,
-  conflict: 409,
-  forbidden: 403,
-  invalid: 400,
-};
 
 const signatureParam = z.string().regex(/^[0-9a-f]{16}$/, 'not a group signature');
 const rangeFields = { from: z.string().optional(), to: z.string().optional() };
@@ -85,27 +79,7 @@ export function inboxApi(ctx: EditorContext): Router {
   const json = express.json({ limit: '256kb' });
   const actor = (req: Request) => officer(req)!.username;
 
-  const handle =
-    (fn: (req: Request, res: Response) => Promise<void>) =>
-    async (req: Request, res: Response): Promise<void> => {
-      try {
-        await fn(req, res);
-      } catch (error) {
-        if (error instanceof z.ZodError) {
-          const issue = error.issues[0];
-          res
-            .status(400)
-            .json({ error: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
-        } else if (error instanceof StatsRangeError || error instanceof AppendError) {
-          res.status(400).json({ error: error.message });
-        } else if (error instanceof RevisionError) {
-          res.status(STATUS[error.code]).json({ error: error.message });
-        } else {
-          log.error('inbox API failed', { error, path: req.path });
-          res.status(500).json({ error: 'internal error' });
-        }
-      }
-    };
+  const handle = apiHandler(log, 'inbox', badRequestFor(StatsRangeError, AppendError));
 
   const rangeOf = (query: { from?: unknown; to?: unknown }) => {
     const range = parseRange(query, ctx.now());

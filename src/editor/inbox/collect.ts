@@ -7,14 +7,17 @@
  * - a citizen message whose answer got a 👎 (feedback kind 'thumbs', rating −1): the rated answer is
  *   feedback.message_id, else the conversation's last answer before the rating; its question is the
  *   message right before that answer.
- * A message in both sets is one row with both reasons. Rows are bounded (MAX_ROWS, newest first) and
+ * This is the stats section's "unanswered" (src/editor/stats/unanswered.ts: fallback, clarify, low
+ * confidence, thumbs-down) widened by referrals and handoffs: the editor also wants to see what people
+ * ask that the knowledge refuses or leaves to an officer, while the stats trend counts only what the
+ * bot failed at. A message in both sets is one row with both reasons. Rows are bounded (MAX_ROWS, newest first) and
  * their text is masked again (maskPersonalData is idempotent) in case a row was written unmasked.
  */
 import type { Pool } from 'pg';
 import { maskPersonalData } from '../../log';
+import { LOW_CONFIDENCE } from '../stats/unanswered';
 
-/** An answer the engine gave with less confidence than this counts as unanswered. */
-export const LOW_CONFIDENCE = 0.5;
+export { LOW_CONFIDENCE };
 /** Most rows read for one view (the most recent ones). */
 export const MAX_ROWS = 100_000;
 

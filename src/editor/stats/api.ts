@@ -6,7 +6,8 @@
  * Vietnam days, both inclusive, default the last 30 days, at most 366 (range.ts); a bad range or
  * table is 400 with a short JSON error.
  */
-import express, { type Request, type Response, type Router } from 'express';
+import { apiHandler, badRequestFor } from '../api-handler';
+import express, { type Request, type Router } from 'express';
 import type { EditorContext } from '..';
 import { CSV_TABLES, statsCsv, type CsvTable } from './csv';
 import { statsReport, type StatsReport } from './figures';
@@ -25,20 +26,7 @@ export function statsApi(ctx: EditorContext): Router {
     return statsReport(ctx.database.pool, range, (id) => ctx.knowledge.engine().guide(id)?.title);
   };
 
-  const handle =
-    (fn: (req: Request, res: Response) => Promise<void>) =>
-    async (req: Request, res: Response): Promise<void> => {
-      try {
-        await fn(req, res);
-      } catch (error) {
-        if (error instanceof StatsRangeError || error instanceof BadRequest) {
-          res.status(400).json({ error: error.message });
-          return;
-        }
-        ctx.log.error('editor stats failed', { error, path: req.path });
-        res.status(500).json({ error: 'internal error' });
-      }
-    };
+  const handle = apiHandler(ctx.log, 'editor stats', badRequestFor(StatsRangeError, BadRequest));
 
   router.get(
     '/editor/api/stats',

@@ -1,6 +1,7 @@
 /**
- * The one definition of an unanswered question, shared by the stats section (the "unanswered" trend)
- * and the editor's inbox of unanswered questions: keep both on these fragments.
+ * The definition of an unanswered question of the stats section (the "unanswered" trend): what the
+ * bot failed at. The inbox (src/editor/inbox/collect.ts) collects these plus out-of-scope referrals
+ * and handoffs, with the same LOW_CONFIDENCE.
  *
  * An unanswered question is a reply of the bot's engine (a `messages` row with direction 'out' and an
  * engine decision) that
