@@ -8,7 +8,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import nock from 'nock';
-import twilio from 'twilio';
 import { createTwilioChannel } from '../../channels/twilio';
 import { PROMPTS } from '../../channels/twilio/voice-prompts';
 import { setOfficerPhone } from '../../src/auth/officer-phone';
@@ -17,27 +16,25 @@ import type { RunningServer } from '../../src/server/start-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { OfficerSession, type Json } from '../support/officer-session';
 import { sharedEngine, startTestServer } from '../support/test-server';
+import {
+  API,
+  attributes,
+  BASE,
+  call,
+  CLOSED,
+  decode,
+  LINE,
+  OPEN,
+  postWebhook,
+  SID,
+  SMS_FROM,
+  TOKEN,
+  TWILIO_ENV as ENV,
+} from '../support/twilio';
 import { until } from '../support/until';
 
-const SID = `AC${'0123456789abcdef'.repeat(2)}`;
-const TOKEN = 'twilio-auth-token-for-tests';
-const BASE = 'https://ivr.tuphap.example.vn';
-const API = 'https://api.twilio.test';
-const SMS_FROM = '+15005550006';
-const CALLER = '+84901234567';
 const TEXTER = '+84907654321';
-const LINE = '+842383000000';
 const OFFICER_PHONE = '+842383999999';
-const ENV = {
-  TWILIO_ACCOUNT_SID: SID,
-  TWILIO_AUTH_TOKEN: TOKEN,
-  PUBLIC_BASE_URL: BASE,
-  TWILIO_SMS_FROM: SMS_FROM,
-  TWILIO_API_BASE: API,
-};
-/** Wednesday 4 March 2026, 10:00 in Vietnam; Saturday 7 March 2026, 12:00 in Vietnam. */
-const OPEN = new Date('2026-03-04T03:00:00Z');
-const CLOSED = new Date('2026-03-07T05:00:00Z');
 const ACCOUNT = `/2010-04-01/Accounts/${SID}`;
 const PASSWORD = 'mat-khau-rat-dai';
 
@@ -51,23 +48,8 @@ let clock = OPEN;
 let db: TestDatabase;
 let running: RunningServer;
 
-async function post(path: string, params: Record<string, string>, signed = true) {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (signed) headers['x-twilio-signature'] = twilio.getExpectedTwilioSignature(TOKEN, BASE + path, params);
-  const res = await fetch(running.url + path, { method: 'POST', body: new URLSearchParams(params), headers });
-  return { status: res.status, xml: await res.text() };
-}
-
-const decode = (s: string) =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-
-const attributes = (tag: string): Record<string, string> =>
-  Object.fromEntries([...tag.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], decode(m[2] ?? '')]));
+const post = (path: string, params: Record<string, string>, signed = true) =>
+  postWebhook(running.url, path, params, signed ? undefined : null);
 
 const spoken = (xml: string) =>
   [...xml.matchAll(/<Say[^>]*>([^<]*)<\/Say>/g)].map((m) => decode(m[1] ?? '')).join(' ');
@@ -75,17 +57,6 @@ const spoken = (xml: string) =>
 const gatherPath = (step: number, menu = 'main', handoff?: number) =>
   `/webhooks/twilio/voice/gather?step=${step}&menu=${menu}${handoff === undefined ? '' : `&handoff=${handoff}`}`;
 const waitPath = (handoff: number) => `/webhooks/twilio/voice/wait?handoff=${handoff}`;
-
-const call = (callSid: string, extra: Record<string, string> = {}) => ({
-  CallSid: callSid,
-  AccountSid: SID,
-  From: CALLER,
-  To: LINE,
-  CallStatus: 'in-progress',
-  ApiVersion: '2010-04-01',
-  Direction: 'inbound',
-  ...extra,
-});
 
 /** What Twilio sends to a wait URL (QueuePosition is Twilio's own: 1 in a queue of one). */
 const waiting = (callSid: string, queueSid: string) =>

@@ -13,59 +13,37 @@ import { PROMPTS } from '../../channels/twilio/voice-prompts';
 import { parseConfig } from '../../src/config';
 import type { RunningServer } from '../../src/server/start-server';
 import { startTestServer } from '../support/test-server';
+import {
+  API,
+  attributes,
+  BASE,
+  call,
+  CALLER,
+  CLOSED,
+  decode,
+  LINE,
+  OPEN,
+  postWebhook,
+  SID,
+  SMS_FROM,
+  TOKEN,
+  TWILIO_ENV as ENV,
+  type WebhookReply,
+} from '../support/twilio';
 
-const SID = `AC${'0123456789abcdef'.repeat(2)}`;
-const TOKEN = 'twilio-auth-token-for-tests';
-const BASE = 'https://ivr.tuphap.example.vn';
-const API = 'https://api.twilio.test';
-const SMS_FROM = '+15005550006';
-const CALLER = '+84901234567';
-const LINE = '+842383000000';
-const ENV = {
-  TWILIO_ACCOUNT_SID: SID,
-  TWILIO_AUTH_TOKEN: TOKEN,
-  PUBLIC_BASE_URL: BASE,
-  TWILIO_SMS_FROM: SMS_FROM,
-  TWILIO_API_BASE: API,
-};
-/** Wednesday 4 March 2026, 10:00 in Vietnam; Saturday 7 March 2026, 12:00 in Vietnam. */
-const OPEN = new Date('2026-03-04T03:00:00Z');
-const CLOSED = new Date('2026-03-07T05:00:00Z');
 const MESSAGES = `/2010-04-01/Accounts/${SID}/Messages.json`;
 
 let callCounter = 0;
 const newCall = () => `CA${(++callCounter).toString(16).padStart(32, '0')}`;
 const smsSid = (n: number) => `SM${n.toString(16).padStart(32, '0')}`;
 
-interface Reply {
-  status: number;
-  type: string;
-  xml: string;
-}
-
-async function post(
+/** A webhook to `running`, signed right unless `signature` says otherwise (null: unsigned). */
+const post = (
   running: RunningServer,
   path: string,
   params: Record<string, string>,
-  signature: string | null = twilio.getExpectedTwilioSignature(TOKEN, BASE + path, params),
-): Promise<Reply> {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (signature !== null) headers['x-twilio-signature'] = signature;
-  const res = await fetch(running.url + path, { method: 'POST', body: new URLSearchParams(params), headers });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', xml: await res.text() };
-}
-
-const decode = (s: string) =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-
-function attributes(tag: string): Record<string, string> {
-  return Object.fromEntries([...tag.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], decode(m[2] ?? '')]));
-}
+  signature?: string | null,
+): Promise<WebhookReply> => postWebhook(running.url, path, params, signature);
 
 /** The <Say>s before the <Gather>, the <Gather>'s attributes and its spoken prompt. */
 function parse(xml: string) {
@@ -85,17 +63,6 @@ function parse(xml: string) {
 const gatherPath = (step: number, menu = 'main', miss = 0) =>
   `/webhooks/twilio/voice/gather?step=${step}&menu=${menu}${miss ? `&miss=${miss}` : ''}`;
 const actionOf = (step: number, menu: string, miss = 0) => BASE + gatherPath(step, menu, miss);
-
-const call = (callSid: string, extra: Record<string, string> = {}) => ({
-  CallSid: callSid,
-  AccountSid: SID,
-  From: CALLER,
-  To: LINE,
-  CallStatus: 'in-progress',
-  ApiVersion: '2010-04-01',
-  Direction: 'inbound',
-  ...extra,
-});
 
 let clock = OPEN;
 let running: RunningServer;

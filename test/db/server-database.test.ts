@@ -4,31 +4,20 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunningServer } from '../../src/server/start-server';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTestServer } from '../support/test-server';
+import { freePort } from '../support/free-port';
+import { serverWithDatabase } from '../support/server-with-database';
 import { until } from '../support/until';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('server with PostgreSQL', () => {
-  let db: TestDatabase;
-  let running: RunningServer;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    running = await startTestServer({}, { database: db });
-  });
-  afterAll(async () => {
-    await running.close();
-    await db.drop();
-  });
+  const server = serverWithDatabase();
 
   it('records both directions of a conversation with the answer fields, masked, and keeps bot state', async () => {
     const ask = (text: string) =>
-      fetch(`${running.url}/api/ask`, {
+      fetch(`${server.running.url}/api/ask`, {
         method: 'POST',
         body: JSON.stringify({ text, conversationId: 'pg-1' }),
         headers: { 'content-type': 'application/json' },
@@ -39,7 +28,7 @@ describe('server with PostgreSQL', () => {
       facet: 'fee',
     });
     const rows = await until(async () => {
-      const { rows } = await db.pool.query<{
+      const { rows } = await server.db.pool.query<{
         direction: string;
         text: string;
         procedure: string | null;
@@ -52,24 +41,21 @@ describe('server with PostgreSQL', () => {
     expect(rows.map((r) => r.direction)).toEqual(['in', 'out', 'in', 'out']);
     expect(rows[0]!.text).not.toContain('0912345678');
     expect(rows[3]).toMatchObject({ procedure: 'ho-tich/khai-tu', facet: 'fee' });
-    const state = await db.pool.query("SELECT count(*)::int AS n FROM bot_state WHERE id LIKE '%pg-1%'");
+    const state = await server.db.pool.query(
+      "SELECT count(*)::int AS n FROM bot_state WHERE id LIKE '%pg-1%'",
+    );
     expect(state.rows[0].n).toBeGreaterThan(0);
   });
 
   it('reports the database in /healthz', async () => {
-    const health = await (await fetch(`${running.url}/healthz`)).json();
+    const health = await (await fetch(`${server.running.url}/healthz`)).json();
     expect(health).toMatchObject({ status: 'ok', database: { state: 'ok', transcripts: { status: 'ok' } } });
   });
 });
 
 describe('npm start (tsx src/main.ts) on a machine without DATABASE_URL', () => {
   it('comes up on the embedded PostgreSQL, answers, and stops cleanly on SIGTERM', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
+    const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PORT: String(port),

@@ -17,6 +17,7 @@ import { TranscriptRecorder } from '../../src/db/transcript-recorder';
 import type { Engine } from '../../src/engine/engine';
 import type { Logger } from '../../src/log';
 import { createTestDatabase, dbTestLogger, type TestDatabase } from '../support/database';
+import { freePort } from '../support/free-port';
 import { sharedEngine } from '../support/test-server';
 import { until } from '../support/until';
 
@@ -63,15 +64,6 @@ async function stored(pool: Pool, conversationId: string) {
     [conversationId],
   );
   return rows;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** A TCP proxy on `port` to the real server: "the database is back". */
@@ -138,7 +130,7 @@ describe('transcript recording', () => {
   it('never delays a reply while the database is down, reports degraded, then writes everything', async () => {
     const lines: string[] = [];
     const log = dbTestLogger(lines);
-    const port = await freePort();
+    const port = await freePort('127.0.0.1');
     const real = new URL(db.connectionString);
     const down = new URL(db.connectionString);
     down.hostname = '127.0.0.1';
@@ -213,7 +205,7 @@ describe('transcript recording', () => {
     const log = dbTestLogger(lines);
     const down = new URL(db.connectionString);
     down.hostname = '127.0.0.1';
-    down.port = String(await freePort());
+    down.port = String(await freePort('127.0.0.1'));
     const pool = createPool(down.toString(), log, { connectionTimeoutMillis: 500 });
     const recorder = new TranscriptRecorder(pool, log, {
       maxQueued: 5,

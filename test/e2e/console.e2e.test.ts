@@ -9,54 +9,30 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { TEXTS } from '../../channels/webchat/page';
 import { createUser } from '../../src/auth/users';
-import type { RunningServer } from '../../src/server/start-server';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { sharedEngine, startTestServer } from '../support/test-server';
-import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium } from '../support/chromium';
+import { serverWithDatabase } from '../support/server-with-database';
+import { sharedEngine } from '../support/test-server';
+import { chromiumBrowser, describeInChromium, logInThroughForm, watchForProblems } from '../support/chromium';
 
 const SCREENSHOT = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots', 'console.png');
 describeInChromium('agent console in headless Chromium', () => {
-  let db: TestDatabase;
-  let running: RunningServer;
-  let browser: Browser;
+  const chromium = chromiumBrowser();
+  const server = serverWithDatabase();
   const problems: string[] = [];
 
-  const watch = async (page: Page, who: string) => {
-    await page.addInitScript({
-      content: `document.addEventListener('securitypolicyviolation', (e) =>
-        console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
-    });
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`${who}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`${who}: ${e.message}`));
-  };
-
   beforeAll(async () => {
-    db = await createTestDatabase();
-    running = await startTestServer({}, { database: db });
-    await createUser(db.pool, { username: 'canbo', password: 'mat-khau-rat-dai', roles: ['agent'] });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await running?.close();
-    await db?.drop();
+    await createUser(server.db.pool, { username: 'canbo', password: 'mat-khau-rat-dai', roles: ['agent'] });
   });
 
   it('citizen asks for an officer → the officer claims, replies with a suggestion, closes → CSAT', async () => {
-    const citizenContext = await browser.newContext({
+    const citizenContext = await chromium.browser.newContext({
       locale: 'vi-VN',
       viewport: { width: 360, height: 740 },
     });
     const citizen = await citizenContext.newPage();
-    await watch(citizen, 'citizen');
-    await citizen.goto(`${running.url}/`);
+    await watchForProblems(citizen, problems, { who: 'citizen' });
+    await citizen.goto(`${server.running.url}/`);
     await citizen.getByText('Xin chào! Tôi là Trợ lý Tư pháp').first().waitFor({ timeout: 30_000 });
     const input = citizen.getByPlaceholder(TEXTS.placeholder);
     await input.fill('làm giấy khai sinh cần giấy tờ gì');
@@ -69,17 +45,18 @@ describeInChromium('agent console in headless Chromium', () => {
       .first()
       .waitFor({ timeout: 15_000 });
 
-    const agentContext = await browser.newContext({
+    const agentContext = await chromium.browser.newContext({
       locale: 'vi-VN',
       viewport: { width: 1400, height: 900 },
     });
     const agent = await agentContext.newPage();
-    await watch(agent, 'agent');
-    await agent.goto(`${running.url}/agent/login`);
-    await agent.fill('#username', 'canbo');
-    await agent.fill('#password', 'mat-khau-rat-dai');
-    await agent.click('button[type="submit"]');
-    await agent.waitForURL(`${running.url}/agent`);
+    await watchForProblems(agent, problems, { who: 'agent' });
+    await logInThroughForm(agent, {
+      start: `${server.running.url}/agent/login`,
+      username: 'canbo',
+      password: 'mat-khau-rat-dai',
+      landing: `${server.running.url}/agent`,
+    });
     const item = agent.locator('#queue button.item').first();
     await item.waitFor({ timeout: 15_000 });
     await expect(item.innerText()).resolves.toMatch(/directline · đang chờ/);

@@ -8,14 +8,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createUser } from '../../src/auth/users';
-import type { KnowledgeService } from '../../src/knowledge-store/knowledge-service';
-import type { RunningServer } from '../../src/server/start-server';
-import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium } from '../support/chromium';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { openTestKnowledge } from '../support/knowledge-store';
-import { startTestServer } from '../support/test-server';
+import { chromiumBrowser, describeInChromium, logInThroughForm, watchForProblems } from '../support/chromium';
+import { serverWithDatabase } from '../support/server-with-database';
 import { until } from '../support/until';
 
 const SCREENSHOT = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots', 'editor.png');
@@ -24,14 +20,12 @@ const QUESTION = 'khai sinh cho con có mất lệ phí không';
 const PASSWORD = 'mat-khau-rat-dai';
 
 describeInChromium('knowledge editor in headless Chromium', () => {
-  let db: TestDatabase;
-  let knowledge: KnowledgeService;
-  let running: RunningServer;
-  let browser: Browser;
+  const chromium = chromiumBrowser();
+  const server = serverWithDatabase({ knowledge: true });
   const problems: string[] = [];
 
   const ask = async (): Promise<string> => {
-    const res = await fetch(`${running.url}/api/ask`, {
+    const res = await fetch(`${server.running.url}/api/ask`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: QUESTION }),
@@ -40,24 +34,19 @@ describeInChromium('knowledge editor in headless Chromium', () => {
   };
 
   async function loggedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1300, height: 1000 } });
+    const context = await chromium.browser.newContext({
+      locale: 'vi-VN',
+      viewport: { width: 1300, height: 1000 },
+    });
     const page = await context.newPage();
-    await page.addInitScript({
-      content: `document.addEventListener('securitypolicyviolation', (e) =>
-        console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
-    });
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 4\d\d/.test(m.text()))
-        problems.push(`${username}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`${username}: ${e.message}`));
+    await watchForProblems(page, problems, { who: username, ignore: /status of 4\d\d/ });
     page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'Không đúng' : undefined));
-    await page.goto(`${running.url}/editor`);
-    await page.waitForURL(/\/agent\/login\?next=/);
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${running.url}/editor`);
+    await logInThroughForm(page, {
+      start: `${server.running.url}/editor`,
+      username,
+      password: PASSWORD,
+      landing: `${server.running.url}/editor`,
+    });
     return { context, page };
   }
 
@@ -91,24 +80,12 @@ describeInChromium('knowledge editor in headless Chromium', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    knowledge = await openTestKnowledge(db);
-    running = await startTestServer({}, { database: db, knowledge });
-    await createUser(db.pool, { username: 'alice', password: PASSWORD, roles: ['editor'] });
-    await createUser(db.pool, { username: 'bob', password: PASSWORD, roles: ['editor'] });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await running?.close();
-    await knowledge?.close();
-    await db?.drop();
+    await createUser(server.db.pool, { username: 'alice', password: PASSWORD, roles: ['editor'] });
+    await createUser(server.db.pool, { username: 'bob', password: PASSWORD, roles: ['editor'] });
   });
 
   it('edit → preview → review → publish → the bot answers with the new text; refused; rollback', async () => {
-    const { rows } = await db.pool.query<{ id: string }>(
+    const { rows } = await server.db.pool.query<{ id: string }>(
       `SELECT min(id) AS id FROM knowledge_revisions WHERE path = $1`,
       [PATH],
     );
@@ -138,7 +115,7 @@ describeInChromium('knowledge editor in headless Chromium', () => {
     expect(await ask()).toContain('VĂN-BẢN-MỚI-TỪ-TRÌNH-DUYỆT');
 
     // A change that sends birth-registration questions elsewhere is refused, with the questions shown.
-    await alice.goto(`${running.url}/editor`);
+    await alice.goto(`${server.running.url}/editor`);
     await openGuide(alice);
     await field(alice, 'title').fill('Đăng ký kết hôn');
     await field(alice, 'aliases').fill('kết hôn\nđăng ký kết hôn');
@@ -155,7 +132,7 @@ describeInChromium('knowledge editor in headless Chromium', () => {
     expect(await ask()).toContain('VĂN-BẢN-MỚI-TỪ-TRÌNH-DUYỆT');
 
     // Rollback to the seeded revision.
-    await alice.goto(`${running.url}/editor/edit?path=${encodeURIComponent(PATH)}`);
+    await alice.goto(`${server.running.url}/editor/edit?path=${encodeURIComponent(PATH)}`);
     await alice.locator(`#revisions tr[data-revision="${seedRevision}"] button.rollback`).click();
     await alice.locator('#status', { hasText: 'Đã khôi phục' }).waitFor({ timeout: 60_000 });
     expect(await ask()).not.toContain('VĂN-BẢN-MỚI-TỪ-TRÌNH-DUYỆT');

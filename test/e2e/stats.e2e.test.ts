@@ -10,14 +10,10 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createUser } from '../../src/auth/users';
-import type { KnowledgeService } from '../../src/knowledge-store/knowledge-service';
-import type { RunningServer } from '../../src/server/start-server';
-import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium } from '../support/chromium';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { openTestKnowledge } from '../support/knowledge-store';
-import { startTestServer } from '../support/test-server';
+import { chromiumBrowser, describeInChromium, logInThroughForm, watchForProblems } from '../support/chromium';
+import { serverWithDatabase } from '../support/server-with-database';
 
 const SCREENSHOT = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots', 'stats.png');
 const PASSWORD = 'mat-khau-rat-dai';
@@ -68,27 +64,13 @@ async function seed(pool: Pool): Promise<void> {
 }
 
 describeInChromium('stats page in headless Chromium', () => {
-  let db: TestDatabase;
-  let knowledge: KnowledgeService;
-  let running: RunningServer;
-  let browser: Browser;
+  const chromium = chromiumBrowser();
+  const server = serverWithDatabase({ knowledge: true });
   const problems: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    knowledge = await openTestKnowledge(db);
-    running = await startTestServer({}, { database: db, knowledge });
-    await createUser(db.pool, { username: 'bientap', password: PASSWORD, roles: ['editor'] });
-    await seed(db.pool);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await running?.close();
-    await knowledge?.close();
-    await db?.drop();
+    await createUser(server.db.pool, { username: 'bientap', password: PASSWORD, roles: ['editor'] });
+    await seed(server.db.pool);
   });
 
   /** For each chart: [Chart.js instance?, painted pixels?, number of x labels]. */
@@ -103,26 +85,20 @@ describeInChromium('stats page in headless Chromium', () => {
     })`);
 
   it('draws every chart, follows a new range and downloads the CSV', async () => {
-    const context = await browser.newContext({
+    const context = await chromium.browser.newContext({
       locale: 'vi-VN',
       viewport: { width: 1300, height: 1000 },
       acceptDownloads: true,
     });
     const page = await context.newPage();
-    await page.addInitScript({
-      content: `document.addEventListener('securitypolicyviolation', (e) =>
-        console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
-    });
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
+    await watchForProblems(page, problems);
 
-    await page.goto(`${running.url}/agent/login?next=/editor/stats`);
-    await page.fill('#username', 'bientap');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/editor\/stats/);
+    await logInThroughForm(page, {
+      start: `${server.running.url}/agent/login?next=/editor/stats`,
+      username: 'bientap',
+      password: PASSWORD,
+      landing: /\/editor\/stats$/,
+    });
     await page.locator('#status', { hasText: 'Số liệu từ 03/11/2026 đến 02/12/2026 (30 ngày).' }).waitFor();
 
     const drawn = await charts(page);

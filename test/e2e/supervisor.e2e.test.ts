@@ -11,45 +11,30 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createUser } from '../../src/auth/users';
-import type { RunningServer } from '../../src/server/start-server';
-import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium } from '../support/chromium';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { chromiumBrowser, describeInChromium, logInThroughForm, watchForProblems } from '../support/chromium';
 import { DirectLineCitizen } from '../support/directline-citizen';
-import { startTestServer } from '../support/test-server';
+import { serverWithDatabase } from '../support/server-with-database';
 
 const SCREENSHOT = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots', 'supervisor.png');
 const PASSWORD = 'mat-khau-rat-dai';
 
 describeInChromium('supervisor page in headless Chromium', () => {
-  let db: TestDatabase;
-  let running: RunningServer;
-  let browser: Browser;
+  const chromium = chromiumBrowser();
+  const server = serverWithDatabase();
   const problems: string[] = [];
 
-  const watch = async (page: Page) => {
-    await page.addInitScript({
-      content: `document.addEventListener('securitypolicyviolation', (e) =>
-        console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
+  const login = (page: Page, username: string) =>
+    logInThroughForm(page, {
+      start: `${server.running.url}/agent/login`,
+      username,
+      password: PASSWORD,
+      landing: `${server.running.url}/agent`,
     });
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-  };
-
-  const login = async (page: Page, username: string) => {
-    await page.goto(`${running.url}/agent/login`);
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type="submit"]');
-    await page.waitForURL(`${running.url}/agent`);
-  };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    running = await startTestServer({}, { database: db });
+    const { db, running } = server;
     await createUser(db.pool, { username: 'giamsat', password: PASSWORD, roles: ['supervisor'] });
     const canbo = await createUser(db.pool, { username: 'canbo', password: PASSWORD, roles: ['agent'] });
     const handoff = running.handoff!;
@@ -61,24 +46,19 @@ describeInChromium('supervisor page in headless Chromium', () => {
     });
     await handoff.queue.claim(held.handoff.id, Number(canbo.id));
     await handoff.storeCsat('zalo:e2e-rated', 5);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await running?.close();
-    await db?.drop();
   });
 
   it('shows the queues and figures, live, and reassigns a request', async () => {
-    const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1400, height: 900 } });
+    const context = await chromium.browser.newContext({
+      locale: 'vi-VN',
+      viewport: { width: 1400, height: 900 },
+    });
     const page = await context.newPage();
-    await watch(page);
+    await watchForProblems(page, problems);
     await page.clock.install();
     await login(page, 'giamsat');
     await page.click('#supervisor-link');
-    await page.waitForURL(`${running.url}/agent/supervisor`);
+    await page.waitForURL(`${server.running.url}/agent/supervisor`);
 
     const queued = page.locator('#queued tr');
     const assigned = page.locator('#assigned tr');
@@ -99,7 +79,7 @@ describeInChromium('supervisor page in headless Chromium', () => {
     // From here on the page's timers stand still: only the event stream can bring the new request.
     await page.clock.pauseAt(Date.now() + 3_600_000);
     await page.evaluate(() => ((globalThis as unknown as { marker: string }).marker = 'no reload'));
-    const citizen = await DirectLineCitizen.start(running.url);
+    const citizen = await DirectLineCitizen.start(server.running.url);
     await citizen.say('cho tôi gặp cán bộ');
     const webRow = page.locator('#queued tr', { hasText: 'Web chat' });
     await webRow.waitFor({ timeout: 15_000 });
@@ -127,12 +107,12 @@ describeInChromium('supervisor page in headless Chromium', () => {
   }, 120_000);
 
   it('gives an agent no link and a 403 page', async () => {
-    const context = await browser.newContext({ locale: 'vi-VN' });
+    const context = await chromium.browser.newContext({ locale: 'vi-VN' });
     const page = await context.newPage();
     await login(page, 'canbo');
     await page.locator('#queue').waitFor({ state: 'attached' });
     await expect(page.locator('#supervisor-link').count()).resolves.toBe(0);
-    const response = await page.goto(`${running.url}/agent/supervisor`);
+    const response = await page.goto(`${server.running.url}/agent/supervisor`);
     expect(response?.status()).toBe(403);
     await page.getByText('Không có quyền truy cập').waitFor();
     await context.close();

@@ -13,7 +13,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { renderPage, TEXTS } from '../../channels/webchat/page';
 import type { RunningServer } from '../../src/server/start-server';
 import { startTestServer } from '../support/test-server';
-import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium } from '../support/chromium';
+import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium, watchForProblems } from '../support/chromium';
 
 const SCREENSHOT = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots', 'webchat.png');
 /** Web Chat's failure text in English and in its vi-VN strings. */
@@ -106,15 +106,7 @@ describeInChromium('citizen page in headless Chromium', () => {
       locale: 'vi-VN',
     });
     page = context.pages()[0] ?? (await context.newPage());
-    // Runs in the page (a string: this project's TypeScript has no DOM types).
-    await page.addInitScript({
-      content: `document.addEventListener('securitypolicyviolation', (e) =>
-        console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
-    });
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
+    await watchForProblems(page, problems);
   });
 
   afterAll(async () => {

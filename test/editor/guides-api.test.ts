@@ -8,25 +8,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createUser } from '../../src/auth/users';
-import type { KnowledgeService } from '../../src/knowledge-store/knowledge-service';
-import type { RunningServer } from '../../src/server/start-server';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { openTestKnowledge } from '../support/knowledge-store';
 import { OfficerSession, type Json } from '../support/officer-session';
-import { startTestServer } from '../support/test-server';
+import { serverWithDatabase } from '../support/server-with-database';
 
 const PATH = 'guides/ho-tich/khai-sinh.md';
 const PASSWORD = 'mat-khau-rat-dai';
-let db: TestDatabase;
-let knowledge: KnowledgeService;
-let running: RunningServer;
+const server = serverWithDatabase({ knowledge: true });
 let alice: OfficerSession;
 let bob: OfficerSession;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  knowledge = await openTestKnowledge(db);
-  running = await startTestServer({}, { database: db, knowledge });
+  const { db, running } = server;
   for (const [username, roles] of [
     ['alice', ['editor']],
     ['bob', ['editor']],
@@ -35,15 +27,10 @@ beforeAll(async () => {
     await createUser(db.pool, { username, password: PASSWORD, roles: [...roles] });
   alice = await OfficerSession.login(running.url, 'alice', PASSWORD);
   bob = await OfficerSession.login(running.url, 'bob', PASSWORD);
-}, 90000);
-afterAll(async () => {
-  await running?.close();
-  await knowledge?.close();
-  await db?.drop();
 });
 
 async function ask(text: string): Promise<Json> {
-  const res = await fetch(`${running.url}/api/ask`, {
+  const res = await fetch(`${server.running.url}/api/ask`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ text }),
@@ -76,14 +63,14 @@ describe('editor guides API', () => {
   let published: number;
 
   it('requires an editor: pages redirect to the login with next, agents get 403', async () => {
-    const page = await fetch(`${running.url}/editor`, {
+    const page = await fetch(`${server.running.url}/editor`, {
       headers: { accept: 'text/html' },
       redirect: 'manual',
     });
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe('/agent/login?next=%2Feditor');
-    expect((await fetch(`${running.url}/editor/api/files`)).status).toBe(401);
-    const agent = await OfficerSession.login(running.url, 'canbo', PASSWORD);
+    expect((await fetch(`${server.running.url}/editor/api/files`)).status).toBe(401);
+    const agent = await OfficerSession.login(server.running.url, 'canbo', PASSWORD);
     expect((await agent.request('GET', '/editor/api/files')).status).toBe(403);
     const html = await alice.request('GET', '/editor');
     expect(html.status).toBe(200);
@@ -175,7 +162,7 @@ describe('editor guides API', () => {
     const result = await alice.json('POST', '/editor/api/rollback', { path: PATH, to: seedRevision });
     expect(result.published).toBe(true);
     expect((await ask('khai sinh cho con có mất lệ phí không')).answer).not.toContain('NỘI-DUNG-MỚI');
-    const { rows } = await db.pool.query(
+    const { rows } = await server.db.pool.query(
       `SELECT action FROM audit_log WHERE action LIKE 'knowledge.%' ORDER BY id`,
     );
     expect(rows.map((r) => r.action)).toEqual(
@@ -250,7 +237,7 @@ describe('publishing under load', () => {
     const answers: string[] = [];
     const loop = async () => {
       while (!stop) {
-        const res = await fetch(`${running.url}/api/ask`, {
+        const res = await fetch(`${server.running.url}/api/ask`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ text: 'khai sinh cho con có mất lệ phí không' }),

@@ -14,17 +14,11 @@ import { createUser } from '../../src/auth/users';
 import { csvField, toCsv } from '../../src/editor/stats/csv';
 import { parseRange, StatsRangeError } from '../../src/editor/stats/range';
 import { unansweredReasonSql, UNANSWERED_REPLY_SQL } from '../../src/editor/stats/unanswered';
-import type { KnowledgeService } from '../../src/knowledge-store/knowledge-service';
-import type { RunningServer } from '../../src/server/start-server';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { openTestKnowledge } from '../support/knowledge-store';
 import { OfficerSession, type Json } from '../support/officer-session';
-import { startTestServer } from '../support/test-server';
+import { serverWithDatabase } from '../support/server-with-database';
 
 const PASSWORD = 'mat-khau-rat-dai';
-let db: TestDatabase;
-let knowledge: KnowledgeService;
-let running: RunningServer;
+const server = serverWithDatabase({ knowledge: true });
 let editor: OfficerSession;
 let admin: OfficerSession;
 let agent: OfficerSession;
@@ -167,9 +161,7 @@ async function seed(pool: Pool): Promise<void> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  knowledge = await openTestKnowledge(db);
-  running = await startTestServer({}, { database: db, knowledge });
+  const { db, running } = server;
   await createUser(db.pool, { username: 'bientap', password: PASSWORD, roles: ['editor'] });
   await createUser(db.pool, { username: 'quantri', password: PASSWORD, roles: ['admin'] });
   await createUser(db.pool, { username: 'canbo', password: PASSWORD, roles: ['agent'] });
@@ -177,14 +169,9 @@ beforeAll(async () => {
   admin = await OfficerSession.login(running.url, 'quantri', PASSWORD);
   agent = await OfficerSession.login(running.url, 'canbo', PASSWORD);
   await seed(db.pool);
-}, 90000);
-afterAll(async () => {
-  await running?.close();
-  await knowledge?.close();
-  await db?.drop();
 });
 
-const title = (id: string) => knowledge.engine().guide(id)!.title;
+const title = (id: string) => server.knowledge.engine().guide(id)!.title;
 
 describe('stats figures', () => {
   let report: Json;
@@ -309,7 +296,7 @@ describe('stats figures', () => {
   });
 
   it('names why each reply is unanswered, in line with the predicate', async () => {
-    const { rows } = await db.pool.query<{
+    const { rows } = await server.db.pool.query<{
       decision: string | null;
       reason: string | null;
       hit: boolean | null;
@@ -461,8 +448,8 @@ describe('stats ranges and access', () => {
       expect((await editor.request('GET', path)).status).toBe(200);
       expect((await admin.request('GET', path)).status).toBe(200);
     }
-    expect((await fetch(`${running.url}/editor/api/stats`)).status).toBe(401);
-    const page = await fetch(`${running.url}/editor/stats`, {
+    expect((await fetch(`${server.running.url}/editor/api/stats`)).status).toBe(401);
+    const page = await fetch(`${server.running.url}/editor/stats`, {
       headers: { accept: 'text/html' },
       redirect: 'manual',
     });
@@ -480,11 +467,11 @@ describe('stats ranges and access', () => {
     expect(html).toContain('<canvas id="chart-questions"');
     expect(html).toContain('Tỷ lệ tự giải quyết');
     expect(html).not.toMatch(/<script>|style="/);
-    const chart = await fetch(`${running.url}/editor/assets/vendor/chart.js`);
+    const chart = await fetch(`${server.running.url}/editor/assets/vendor/chart.js`);
     expect(chart.status).toBe(200);
     expect(chart.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
     expect(await chart.text()).toMatch(/^\/\*!\n \* Chart\.js v4\./);
     for (const asset of ['stats.js', 'stats.css'])
-      expect((await fetch(`${running.url}/editor/assets/${asset}`)).status).toBe(200);
+      expect((await fetch(`${server.running.url}/editor/assets/${asset}`)).status).toBe(200);
   });
 });

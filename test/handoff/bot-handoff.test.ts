@@ -4,26 +4,14 @@
  * queued or held the engine does not answer; the officer's reply reaches the citizen's Direct Line
  * conversation; closing asks for CSAT, the rating lands in `feedback`, then the bot answers again.
  */
-import type { RunningServer } from '../../src/server/start-server';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTestServer } from '../support/test-server';
+import { serverWithDatabase } from '../support/server-with-database';
 import { addOfficers } from './officers';
 import { until } from '../support/until';
 import { DirectLineCitizen, type Json } from '../support/directline-citizen';
 
 /** Parsed JSON, as untyped as JSON.parse gives it. */
 
-let db: TestDatabase;
-let running: RunningServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  running = await startTestServer({}, { database: db });
-}, 60000);
-afterAll(async () => {
-  await running?.close();
-  await db?.drop();
-});
+const server = serverWithDatabase();
 
 const texts = (activities: Json[]) => activities.filter((a) => a.type === 'message').map((a) => a.text);
 
@@ -32,8 +20,8 @@ describe('handoff through the bot (Direct Line, PostgreSQL)', () => {
   let officer: number | undefined;
 
   beforeAll(async () => {
-    [officer] = await addOfficers(db.pool, 'bot-handoff', 1);
-    citizen = await DirectLineCitizen.start(running.url);
+    [officer] = await addOfficers(server.db.pool, 'bot-handoff', 1);
+    citizen = await DirectLineCitizen.start(server.running.url);
     await citizen.say('lý lịch tư pháp làm ở đâu');
     await citizen.fromBot();
   });
@@ -42,7 +30,7 @@ describe('handoff through the bot (Direct Line, PostgreSQL)', () => {
     await citizen.say('cho tôi gặp cán bộ');
     const replies = await citizen.fromBot();
     expect(texts(replies)).toContain('Anh/chị đang ở vị trí số 1, thời gian chờ khoảng 3 phút.');
-    const [queued] = await running.handoff!.queue.list();
+    const [queued] = await server.running.handoff!.queue.list();
     expect(queued).toMatchObject({ conversationId: citizen.botId, position: 1, reason: 'asked' });
     const event = replies.find((a) => a.type === 'event');
     expect(event).toMatchObject({
@@ -62,12 +50,12 @@ describe('handoff through the bot (Direct Line, PostgreSQL)', () => {
   it('does not answer with the engine while queued or held, but records the messages', async () => {
     await citizen.say('khai sinh cần giấy tờ gì');
     expect(await citizen.fromBot()).toEqual([]); // told on enqueue; not again within minutes
-    const handoff = await running.handoff!.queue.claimNext(officer!);
+    const handoff = await server.running.handoff!.queue.claimNext(officer!);
     expect(handoff?.conversationId).toBe(citizen.botId);
     await citizen.say('alo, có ai không');
     expect(await citizen.fromBot()).toEqual([]);
     const recorded = await until(async () => {
-      const { rows } = await db.pool.query<{ text: string }>(
+      const { rows } = await server.db.pool.query<{ text: string }>(
         `SELECT text FROM messages WHERE conversation_id = $1 AND direction = 'in' ORDER BY id`,
         [citizen.botId],
       );
@@ -77,13 +65,13 @@ describe('handoff through the bot (Direct Line, PostgreSQL)', () => {
   });
 
   it("delivers the officer's reply to the citizen's Direct Line conversation and records it", async () => {
-    await running.handoff!.sendOfficerReply(citizen.botId, 'Chào anh/chị, tôi là cán bộ tư pháp.', {
+    await server.running.handoff!.sendOfficerReply(citizen.botId, 'Chào anh/chị, tôi là cán bộ tư pháp.', {
       id: officer!,
     });
     const replies = await citizen.waitFor((a) => a.text === 'Chào anh/chị, tôi là cán bộ tư pháp.');
     expect(replies.at(-1)).toMatchObject({ type: 'message', from: { role: 'bot', name: 'Cán bộ tư pháp' } });
     await until(async () => {
-      const { rows } = await db.pool.query(
+      const { rows } = await server.db.pool.query(
         `SELECT 1 FROM messages WHERE conversation_id = $1 AND direction = 'out' AND decision = 'officer'`,
         [citizen.botId],
       );
@@ -92,14 +80,14 @@ describe('handoff through the bot (Direct Line, PostgreSQL)', () => {
   });
 
   it('asks for CSAT on close, stores the rating, then answers with the bot again', async () => {
-    const [held] = await running.handoff!.queue.list({ status: 'assigned' });
-    await running.handoff!.close(held!.id, officer!, 'đã giải đáp');
+    const [held] = await server.running.handoff!.queue.list({ status: 'assigned' });
+    await server.running.handoff!.close(held!.id, officer!, 'đã giải đáp');
     const asked = await citizen.waitFor((a) => a.text === 'Anh/chị chấm điểm hỗ trợ từ 1 đến 5 nhé?');
     const question = asked.find((a) => a.text === 'Anh/chị chấm điểm hỗ trợ từ 1 đến 5 nhé?');
     expect(question.suggestedActions.actions.map((a: Json) => a.value)).toEqual(['1', '2', '3', '4', '5']);
     // The CSAT question is recorded (asynchronously) before the citizen answers.
     await until(async () => {
-      const { rows } = await db.pool.query(
+      const { rows } = await server.db.pool.query(
         `SELECT 1 FROM messages WHERE conversation_id = $1 AND decision = 'csat'`,
         [citizen.botId],
       );
@@ -107,7 +95,7 @@ describe('handoff through the bot (Direct Line, PostgreSQL)', () => {
     });
     await citizen.say('5');
     expect(texts(await citizen.fromBot())).toEqual([expect.stringMatching(/^Cảm ơn anh\/chị đã đánh giá/)]);
-    const { rows } = await db.pool.query<{ rating: number; kind: string }>(
+    const { rows } = await server.db.pool.query<{ rating: number; kind: string }>(
       `SELECT rating, kind FROM feedback WHERE conversation_id = $1`,
       [citizen.botId],
     );
@@ -121,7 +109,7 @@ describe('handoff through the bot (Direct Line, PostgreSQL)', () => {
 describe('handoff through /api/ask', () => {
   it('asks CSAT at the next message when the channel has no sender, and answers with 202 while queued', async () => {
     const ask = async (text: string) =>
-      fetch(`${running.url}/api/ask`, {
+      fetch(`${server.running.url}/api/ask`, {
         method: 'POST',
         body: JSON.stringify({ text, conversationId: 'ho-1' }),
         headers: { 'content-type': 'application/json' },
@@ -131,17 +119,19 @@ describe('handoff through /api/ask', () => {
     const waiting = await ask('còn bao lâu nữa');
     expect(waiting.status).toBe(202);
     expect(await waiting.json()).toMatchObject({ answered: false, messages: [] });
-    const [queued] = await running.handoff!.queue.list();
+    const [queued] = await server.running.handoff!.queue.list();
     expect(queued?.conversationId).toBe('api:ho-1');
-    const [agent] = await addOfficers(db.pool, 'api-officer', 1);
-    await running.handoff!.close(queued!.id, agent!, 'không cần nữa');
+    const [agent] = await addOfficers(server.db.pool, 'api-officer', 1);
+    await server.running.handoff!.close(queued!.id, agent!, 'không cần nữa');
     const csat = await ask('xin chào');
     expect(await csat.json()).toMatchObject({
       answered: false,
       messages: ['Anh/chị chấm điểm hỗ trợ từ 1 đến 5 nhé?'],
     });
     expect(await (await ask('4')).json()).toMatchObject({ messages: [expect.stringMatching(/^Cảm ơn/)] });
-    const { rows } = await db.pool.query(`SELECT rating FROM feedback WHERE conversation_id = 'api:ho-1'`);
+    const { rows } = await server.db.pool.query(
+      `SELECT rating FROM feedback WHERE conversation_id = 'api:ho-1'`,
+    );
     expect(rows).toEqual([{ rating: 4 }]);
     expect(await (await ask('lý lịch tư pháp làm ở đâu')).json()).toMatchObject({
       procedure: 'ly-lich-tu-phap/cap-phieu',

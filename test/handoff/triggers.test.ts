@@ -7,22 +7,10 @@
  * The phone's key 0 ('ivr') is the voice channel's own trigger (channels/twilio), not the bot's.
  */
 import { randomUUID } from 'node:crypto';
-import type { RunningServer } from '../../src/server/start-server';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 import type { Json } from '../support/directline-citizen';
-import { startTestServer } from '../support/test-server';
+import { serverWithDatabase } from '../support/server-with-database';
 
-let db: TestDatabase;
-let running: RunningServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  running = await startTestServer({}, { database: db });
-}, 60000);
-afterAll(async () => {
-  await running?.close();
-  await db?.drop();
-});
+const server = serverWithDatabase();
 
 /** One conversation over /api/ask; `say` returns the answer record (or the 202 body). */
 function conversation() {
@@ -30,7 +18,7 @@ function conversation() {
   return {
     botId: `api:${id}`,
     async say(text: string): Promise<Json> {
-      const res = await fetch(`${running.url}/api/ask`, {
+      const res = await fetch(`${server.running.url}/api/ask`, {
         method: 'POST',
         body: JSON.stringify({ text, conversationId: id }),
         headers: { 'content-type': 'application/json' },
@@ -41,7 +29,7 @@ function conversation() {
 }
 
 async function handoffsOf(conversationId: string): Promise<{ reason: string; priority: number }[]> {
-  const { rows } = await db.pool.query<{ reason: string; priority: number }>(
+  const { rows } = await server.db.pool.query<{ reason: string; priority: number }>(
     `SELECT reason, priority FROM handoffs WHERE conversation_id = $1 ORDER BY id`,
     [conversationId],
   );
@@ -109,7 +97,7 @@ describe('handoff triggers through the bot (PostgreSQL)', () => {
   });
 
   it('puts a complaint ahead of earlier requests in the officers’ queue', async () => {
-    const queue = await running.handoff!.queue.list({ status: 'queued' });
+    const queue = await server.running.handoff!.queue.list({ status: 'queued' });
     expect(queue[0]).toMatchObject({ reason: 'complaint', priority: 2, position: 1 });
     expect(queue.at(-1)?.priority).toBe(0);
   });

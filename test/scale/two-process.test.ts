@@ -9,12 +9,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { createUser } from '../../src/auth/users';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { freePort } from '../support/free-port';
 import { OfficerSession, type Json } from '../support/officer-session';
 import { until } from '../support/until';
 
@@ -28,14 +28,6 @@ interface App {
   exited: Promise<number | null>;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
 async function startApp(databaseUrl: string): Promise<App> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -44,6 +36,8 @@ async function startApp(databaseUrl: string): Promise<App> {
     DATABASE_URL: databaseUrl,
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'two-process-')),
     LOG_LEVEL: 'warn',
+    // The real clock runs here: officers are on duty at any hour, so the handoff is queued.
+    OPENING_HOURS: 'Mon-Sun 00:00-24:00',
   };
   for (const name of ['NODE_OPTIONS', 'DIRECTLINE_SECRET', 'EMBEDDING_MODEL_DIR', 'PUBLIC_BASE_URL'])
     delete env[name];

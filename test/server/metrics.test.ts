@@ -6,7 +6,7 @@
 import type { Pool } from 'pg';
 import type { RunningServer } from '../../src/server/start-server';
 import { ServerMetrics } from '../../src/server/metrics';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { serverWithDatabase } from '../support/server-with-database';
 import { startTestServer, testLogger } from '../support/test-server';
 import { until } from '../support/until';
 import { addOfficers } from '../handoff/officers';
@@ -106,24 +106,15 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 });
 
 describe('handoff metrics on PostgreSQL', () => {
-  let db: TestDatabase;
-  let running: RunningServer;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    running = await startTestServer({}, { database: db });
-  });
-  afterAll(async () => {
-    await running.close();
-    await db.drop();
-  });
+  const server = serverWithDatabase();
 
   it('counts handoff events and reads the queue length per channel', async () => {
-    expect((await ask(running, 'lệ phí kết hôn', 'pg-metrics-1')).status).toBe(200);
-    expect(await (await ask(running, 'cho tôi gặp cán bộ', 'pg-metrics-1')).json()).toMatchObject({
+    expect((await ask(server.running, 'lệ phí kết hôn', 'pg-metrics-1')).status).toBe(200);
+    expect(await (await ask(server.running, 'cho tôi gặp cán bộ', 'pg-metrics-1')).json()).toMatchObject({
       handoff: true,
     });
     const queued = await until(async () => {
-      const { text } = await scrape(running);
+      const { text } = await scrape(server.running);
       return sample(text, 'tltp_handoff_events_total', { event: 'enqueued' }) === 1 ? text : undefined;
     });
     expect(sample(queued, 'tltp_handoff_queue_length', { channel: 'api' })).toBe(1);
@@ -133,12 +124,12 @@ describe('handoff metrics on PostgreSQL', () => {
     expect(sample(queued, 'tltp_handoff_events_total', { event: 'closed' })).toBe(0);
     for (const value of labelValues(queued)) expect(value).not.toMatch(/pg-metrics|cán bộ/);
 
-    const [handoff] = await running.handoff!.queue.list();
-    const [officer] = await addOfficers(db.pool, 'metrics-officer', 1);
-    await running.handoff!.queue.claim(handoff!.id, officer!);
-    await running.handoff!.close(handoff!.id, officer!, 'xong');
+    const [handoff] = await server.running.handoff!.queue.list();
+    const [officer] = await addOfficers(server.db.pool, 'metrics-officer', 1);
+    await server.running.handoff!.queue.claim(handoff!.id, officer!);
+    await server.running.handoff!.close(handoff!.id, officer!, 'xong');
     const after = await until(async () => {
-      const { text } = await scrape(running);
+      const { text } = await scrape(server.running);
       return sample(text, 'tltp_handoff_events_total', { event: 'closed' }) === 1 ? text : undefined;
     });
     expect(sample(after, 'tltp_handoff_events_total', { event: 'claimed' })).toBe(1);

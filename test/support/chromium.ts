@@ -36,8 +36,23 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
 }
 
-/** Runs in the page (a string: this project's TypeScript has no DOM types): a CSP violation becomes a
- * console error. */
+/**
+ * For a describe block: Chromium launched in a beforeAll and closed in an afterAll. Hooks run in the
+ * order they are declared: declare it before the server (serverWithDatabase), so that the browser and
+ * the connections its pages hold are gone when the server stops.
+ */
+export function chromiumBrowser(): { readonly browser: Browser } {
+  const launched: { browser?: Browser } = {};
+  beforeAll(async () => {
+    launched.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await launched.browser?.close();
+  });
+  return launched as { readonly browser: Browser };
+}
+
+/** Runs in the page (a string: no DOM types in this project's TypeScript): CSP violations to the console. */
 const REPORT_CSP_VIOLATIONS = `document.addEventListener('securitypolicyviolation', (e) =>
   console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`;
 
@@ -59,7 +74,7 @@ export async function watchForProblems(
 }
 
 export interface FormLogin {
-  /** The URL opened first: the form (/agent/login, maybe with ?next=), or a page that must send there with ?next=. */
+  /** Opened first: the form (/agent/login, maybe with ?next=) or a page that must send there with ?next=. */
   start: string;
   username: string;
   password: string;
@@ -67,8 +82,14 @@ export interface FormLogin {
   landing: string | RegExp;
 }
 
-/** Logs in through the officers' form: opens `start`, fills #username and #password, submits, waits for `landing`. */
-export async function logInThroughForm(page: Page, { start, username, password, landing }: FormLogin): Promise<void> {
+/**
+ * Logs in through the officers' form: opens `start`, fills #username and #password, submits, waits for
+ * `landing`.
+ */
+export async function logInThroughForm(
+  page: Page,
+  { start, username, password, landing }: FormLogin,
+): Promise<void> {
   await page.goto(start);
   if (!new URL(start).pathname.startsWith('/agent/login')) await page.waitForURL(/\/agent\/login\?next=/);
   await page.fill('#username', username);
