@@ -236,9 +236,11 @@ describe('PostgresDirectLineStore across two processes', () => {
     const alive = newId();
     await two.open(id, 'dl_a');
     await two.open(alive, 'dl_a');
-    await two.append(id, message('old'));
     const seen = new Recorder();
     one.subscribe(id, seen);
+    await two.append(id, message('old'));
+    // Store one has read 'old' (its NOTIFY handled): no read of it is still on the way.
+    await until(async () => (seen.marks.includes(1) ? true : undefined));
     await db.pool.query(
       `UPDATE directline_conversations SET last_active = now() - interval '2 hours' WHERE id = $1`,
       [id],
