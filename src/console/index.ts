@@ -43,6 +43,10 @@ export async function createConsole(deps: ConsoleDeps): Promise<AgentConsole> {
 
   const router = express.Router();
   router.get(
+    '/agent/assets/console-common.js',
+    staticFile(path.join(ASSETS, 'console-common.js'), 'application/javascript; charset=utf-8', 300),
+  );
+  router.get(
     '/agent/assets/console.js',
     staticFile(path.join(ASSETS, 'console.js'), 'application/javascript; charset=utf-8', 300),
   );

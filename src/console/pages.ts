@@ -89,6 +89,7 @@ export function renderConsolePage(username: string, view: { supervisor?: boolean
 </section>
 <aside class="suggestions"><h2>Gợi ý trả lời</h2><p id="sugg-question"></p><ul id="suggestions"></ul></aside>
 </div>
+<script src="/agent/assets/console-common.js"></script>
 <script src="/agent/assets/console.js"></script>
 </body>
 </html>

@@ -46,6 +46,7 @@ export function renderSupervisorPage(username: string): string {
 <tbody id="assigned"></tbody></table>
 <p id="assigned-empty">Chưa có cuộc trò chuyện nào được nhận.</p></section>
 </main>
+<script src="/agent/assets/console-common.js"></script>
 <script src="/agent/assets/supervisor.js"></script>
 </body>
 </html>

@@ -9,41 +9,15 @@
 (function () {
   'use strict';
 
-  var csrf = '';
   var selected = null;
   var current = null;
-  var $ = function (id) {
-    return document.getElementById(id);
-  };
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-
-  function status(text) {
-    $('status').textContent = text;
-  }
+  var kit = window.consoleKit;
+  var $ = kit.$;
+  var el = kit.el;
+  var status = kit.status;
 
   function api(method, path, body) {
-    var init = { method: method, headers: { accept: 'application/json' }, credentials: 'same-origin' };
-    if (method !== 'GET') {
-      init.headers['x-csrf-token'] = csrf;
-      init.headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(body || {});
-    }
-    return fetch('/agent/api/' + path, init).then(function (res) {
-      if (res.status === 401) {
-        location.href = '/agent/login';
-        throw new Error('Phiên đăng nhập đã hết hạn');
-      }
-      return res.json().then(function (data) {
-        if (!res.ok) throw new Error(data.error || 'Lỗi ' + res.status);
-        return data;
-      });
-    });
+    return kit.api(method, path, body);
   }
 
   function minutes(seconds) {
@@ -234,7 +208,7 @@
       return res.json();
     })
     .then(function (session) {
-      csrf = session.csrfToken;
+      kit.setCsrf(session.csrfToken);
       listen();
       return loadQueue();
     })

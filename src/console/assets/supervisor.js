@@ -10,7 +10,6 @@
   'use strict';
 
   var REFRESH_MS = 15000;
-  var csrf = '';
   var loading = null;
   var again = false;
   /** The officer chosen in each row's list, by handoff id, kept across refreshes. */
@@ -48,40 +47,15 @@
     hour12: false,
   });
 
-  var $ = function (id) {
-    return document.getElementById(id);
-  };
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-
-  function status(text) {
-    $('status').textContent = text;
-  }
+  var kit = window.consoleKit;
+  var $ = kit.$;
+  var el = kit.el;
+  var status = kit.status;
 
   function api(method, path, body) {
-    var init = { method: method, headers: { accept: 'application/json' }, credentials: 'same-origin' };
-    if (method !== 'GET') {
-      init.headers['x-csrf-token'] = csrf;
-      init.headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(body || {});
-    }
-    return fetch('/agent/api/' + path, init).then(function (res) {
-      if (res.status === 401) {
-        location.href = '/agent/login';
-        throw new Error('Phiên đăng nhập đã hết hạn.');
-      }
-      return res.json().then(function (data) {
-        if (!res.ok) {
-          if (res.status === 403) throw new Error('Không có quyền thực hiện thao tác này.');
-          throw new Error(ERRORS[data.code] || 'Lỗi ' + res.status + '.');
-        }
-        return data;
-      });
+    return kit.api(method, path, body, function (res, data) {
+      if (res.status === 403) return 'Không có quyền thực hiện thao tác này.';
+      return ERRORS[data.code] || 'Lỗi ' + res.status + '.';
     });
   }
 
@@ -341,7 +315,7 @@
       return res.json();
     })
     .then(function (session) {
-      csrf = session.csrfToken;
+      kit.setCsrf(session.csrfToken);
       listen();
       setInterval(load, REFRESH_MS);
       return load();
