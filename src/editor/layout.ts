@@ -3,7 +3,8 @@
  * the console's 'self'-only CSP), a navigation bar between the editor's sections, and the page's own
  * script from /editor/assets. Each section's page module fills `body` and names its script.
  */
-import type { Response } from 'express';
+import type { RequestHandler, Response } from 'express';
+import { officer } from '../auth/middleware';
 import { escapeHtml, setConsoleHeaders } from '../console/pages';
 
 export const EDITOR_SECTIONS = [
@@ -55,4 +56,9 @@ ${scripts}
 export function sendEditorPage(res: Response, page: EditorPage): void {
   setConsoleHeaders(res);
   res.type('html').send(renderEditorPage(page));
+}
+
+/** The handler of a section's page (behind the section's guard, so an officer is logged in). */
+export function editorPage(page: Omit<EditorPage, 'username'>): RequestHandler {
+  return (req, res) => sendEditorPage(res, { ...page, username: officer(req)!.username });
 }

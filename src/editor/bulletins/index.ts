@@ -4,10 +4,9 @@
  * close(); channels are reached only through the OutboundRegistry's broadcasters.
  */
 import express from 'express';
-import { officer } from '../../auth/middleware';
 import { BulletinScheduler } from '../../bulletins/scheduler';
 import type { EditorContext, EditorSectionModule } from '..';
-import { sendEditorPage } from '../layout';
+import { editorPage } from '../layout';
 import { bulletinsApi } from './api';
 import { bulletinsBody } from './pages';
 
@@ -23,15 +22,16 @@ export function bulletinsSection(ctx: EditorContext): EditorSectionModule {
   return {
     router() {
       const router = express.Router();
-      router.get('/editor/bulletins', ctx.guard, (req, res) => {
-        sendEditorPage(res, {
+      router.get(
+        '/editor/bulletins',
+        ctx.guard,
+        editorPage({
           title: 'Bản tin',
           section: 'bulletins',
-          username: officer(req)!.username,
           body: bulletinsBody(),
           scripts: ['bulletins.js'],
-        });
-      });
+        }),
+      );
       router.use(bulletinsApi(ctx, scheduler));
       return router;
     },

@@ -6,7 +6,7 @@ import express from 'express';
 import { officer } from '../../auth/middleware';
 import { isKnowledgePath } from '../../knowledge-store/validate-file';
 import type { EditorContext, EditorSectionModule } from '..';
-import { sendEditorPage } from '../layout';
+import { editorPage, sendEditorPage } from '../layout';
 import { guidesApi } from './api';
 import { editBody, listBody } from './pages';
 
@@ -14,15 +14,16 @@ export function guidesSection(ctx: EditorContext): EditorSectionModule {
   return {
     router() {
       const router = express.Router();
-      router.get('/editor', ctx.guard, (req, res) => {
-        sendEditorPage(res, {
+      router.get(
+        '/editor',
+        ctx.guard,
+        editorPage({
           title: 'Hướng dẫn thủ tục',
           section: 'guides',
-          username: officer(req)!.username,
           body: listBody(),
           scripts: ['guides.js'],
-        });
-      });
+        }),
+      );
       router.get('/editor/edit', ctx.guard, (req, res) => {
         const path = typeof req.query.path === 'string' ? req.query.path : '';
         if (!isKnowledgePath(path)) {

@@ -4,9 +4,8 @@
  * makes a draft revision that goes through review and publishing like any other.
  */
 import express from 'express';
-import { officer } from '../../auth/middleware';
 import type { EditorContext, EditorSectionModule } from '..';
-import { sendEditorPage } from '../layout';
+import { editorPage } from '../layout';
 import { inboxApi } from './api';
 import { inboxBody } from './page';
 
@@ -14,15 +13,16 @@ export function inboxSection(ctx: EditorContext): EditorSectionModule {
   return {
     router() {
       const router = express.Router();
-      router.get('/editor/inbox', ctx.guard, (req, res) => {
-        sendEditorPage(res, {
+      router.get(
+        '/editor/inbox',
+        ctx.guard,
+        editorPage({
           title: 'Câu hỏi chưa trả lời',
           section: 'inbox',
-          username: officer(req)!.username,
           body: inboxBody(),
           scripts: ['inbox.js'],
-        });
-      });
+        }),
+      );
       router.use(inboxApi(ctx));
       return router;
     },

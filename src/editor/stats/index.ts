@@ -6,9 +6,8 @@
 import path from 'node:path';
 import express from 'express';
 import { staticFile } from '../../../channels/webchat/static-file';
-import { officer } from '../../auth/middleware';
 import type { EditorContext, EditorSectionModule } from '..';
-import { sendEditorPage } from '../layout';
+import { editorPage } from '../layout';
 import { statsApi } from './api';
 import { statsBody } from './page';
 
@@ -23,15 +22,16 @@ export function statsSection(ctx: EditorContext): EditorSectionModule {
         '/editor/assets/vendor/chart.js',
         staticFile(CHART_JS_FILE, 'application/javascript; charset=utf-8', 86_400),
       );
-      router.get('/editor/stats', ctx.guard, (req, res) => {
-        sendEditorPage(res, {
+      router.get(
+        '/editor/stats',
+        ctx.guard,
+        editorPage({
           title: 'Thống kê',
           section: 'stats',
-          username: officer(req)!.username,
           body: statsBody(),
           scripts: ['vendor/chart.js', 'stats.js'],
-        });
-      });
+        }),
+      );
       router.use(statsApi(ctx));
       return router;
     },
