@@ -1,7 +1,8 @@
 /**
  * What the console reads about one conversation from PostgreSQL: the conversation row, its full
  * transcript (every recorded message, both directions, oldest first) and its latest handoff with the
- * holder's username; plus the citizen's messages newest first (for suggestions).
+ * holder's username and the open callback requests (the number to call back); plus the citizen's
+ * messages newest first (for suggestions).
  */
 import type { Pool } from 'pg';
 
@@ -28,6 +29,8 @@ export interface ConversationView {
     waitingSeconds: number;
   } | null;
   messages: TranscriptLine[];
+  /** Open callback requests (a number left outside opening hours): the officer calls it back. */
+  callbacks: { id: number; phone: string; requestedAt: Date }[];
 }
 
 export async function loadConversation(pool: Pool, id: string): Promise<ConversationView | undefined> {
@@ -58,6 +61,11 @@ export async function loadConversation(pool: Pool, id: string): Promise<Conversa
      WHERE h.conversation_id = $1 ORDER BY h.id DESC LIMIT 1`,
     [id],
   );
+  const { rows: callbacks } = await pool.query<{ id: string; phone: string; requested_at: Date }>(
+    `SELECT id, phone, requested_at FROM callback_requests
+     WHERE conversation_id = $1 AND status = 'open' ORDER BY id DESC LIMIT 5`,
+    [id],
+  );
   const h = handoffs[0];
   return {
     id: conv.id,
@@ -76,6 +84,7 @@ export async function loadConversation(pool: Pool, id: string): Promise<Conversa
         }
       : null,
     messages,
+    callbacks: callbacks.map((c) => ({ id: Number(c.id), phone: c.phone, requestedAt: c.requested_at })),
   };
 }
 

@@ -201,6 +201,10 @@ export class HandoffService {
   async close(handoffId: number, agentId: number, reason: string): Promise<Handoff> {
     const handoff = await this.queue.close(handoffId, agentId, reason);
     const conversationId = handoff.conversationId;
+    // A callback handoff closed by its officer: the requests it carried are handled (audited).
+    if (handoff.reason === 'callback')
+      for (const request of await this.callbacks.forConversation(conversationId))
+        if (request.status === 'open') await this.callbacks.markDone(request.id, agentId, reason);
     if (this.outbound.canSend(conversationId)) {
       try {
         const question = this.replies().csat_question.vi;

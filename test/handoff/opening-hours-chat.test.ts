@@ -6,6 +6,8 @@
  * their queue) and never lets the full number into logs or the transcript. Without a database the bot
  * gives the hours only. Also the formats: when it opens, in words; Vietnamese phone numbers.
  */
+import { createUser } from '../../src/auth/users';
+import { loadConversation } from '../../src/console/conversations';
 import { findPhoneNumber } from '../../src/handoff/phone-number';
 import { createLogger } from '../../src/log';
 import {
@@ -133,6 +135,26 @@ describe('outside opening hours', () => {
     expect(recorded).toContain('số của tôi là ***78 nhé');
     for (const text of [...recorded, ...logs]) expect(text).not.toMatch(/912[\s.-]?345[\s.-]?678/);
     expect(logs.some((l) => l.includes('"msg":"callback requested"'))).toBe(true);
+
+    // The officer who opens the conversation sees the number to call; closing the handoff marks the
+    // request handled (audited).
+    const view = await loadConversation(db.pool, citizen.botId);
+    expect(view?.callbacks).toEqual([expect.objectContaining({ phone: '0912345678' })]);
+    const officer = await createUser(db.pool, {
+      username: 'goilai',
+      password: 'mat-khau-rat-dai',
+      roles: ['agent'],
+    });
+    const handoffId = queue.find((h) => h.conversationId === citizen.botId)!.id;
+    await running.handoff!.queue.claim(handoffId, Number(officer.id));
+    await running.handoff!.close(handoffId, Number(officer.id), 'đã giải đáp');
+    const [done] = await running.handoff!.callbacks.forConversation(citizen.botId);
+    expect(done).toMatchObject({ status: 'done', handledBy: Number(officer.id) });
+    expect((await loadConversation(db.pool, citizen.botId))?.callbacks).toEqual([]);
+    const { rows: audited } = await db.pool.query(
+      `SELECT actor FROM audit_log WHERE action = 'callback.done'`,
+    );
+    expect(audited).toEqual([{ actor: 'goilai' }]);
   });
 
   it('gives up after two retries, then answers normally', async () => {

@@ -67,7 +67,15 @@
           ' · Thời gian chờ: ' +
           minutes(h.waitingSeconds)
         : '') +
-      (h && h.assignedToUsername ? ' · Cán bộ: ' + h.assignedToUsername : '');
+      (h && h.assignedToUsername ? ' · Cán bộ: ' + h.assignedToUsername : '') +
+      (view.callbacks && view.callbacks.length
+        ? ' · Số gọi lại: ' +
+          view.callbacks
+            .map(function (c) {
+              return c.phone;
+            })
+            .join(', ')
+        : '');
     $('claim').disabled = !h || h.status !== 'queued';
     var mine = h && h.status === 'assigned' && h.assignedToUsername === $('me').textContent;
     $('send').disabled = !mine;
