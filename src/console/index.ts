@@ -42,26 +42,14 @@ export async function createConsole(deps: ConsoleDeps): Promise<AgentConsole> {
   await events.start();
 
   const router = express.Router();
-  router.get(
-    '/agent/assets/console-common.js',
-    staticFile(path.join(ASSETS, 'console-common.js'), 'application/javascript; charset=utf-8', 300),
-  );
-  router.get(
-    '/agent/assets/console.js',
-    staticFile(path.join(ASSETS, 'console.js'), 'application/javascript; charset=utf-8', 300),
-  );
-  router.get(
-    '/agent/assets/console.css',
-    staticFile(path.join(ASSETS, 'console.css'), 'text/css; charset=utf-8', 300),
-  );
-  router.get(
-    '/agent/assets/supervisor.js',
-    staticFile(path.join(ASSETS, 'supervisor.js'), 'application/javascript; charset=utf-8', 300),
-  );
-  router.get(
-    '/agent/assets/supervisor.css',
-    staticFile(path.join(ASSETS, 'supervisor.css'), 'text/css; charset=utf-8', 300),
-  );
+  for (const [name, type] of [
+    ['console-common.js', 'application/javascript; charset=utf-8'],
+    ['console.js', 'application/javascript; charset=utf-8'],
+    ['console.css', 'text/css; charset=utf-8'],
+    ['supervisor.js', 'application/javascript; charset=utf-8'],
+    ['supervisor.css', 'text/css; charset=utf-8'],
+  ] as const)
+    router.get(`/agent/assets/${name}`, staticFile(path.join(ASSETS, name), type, 300));
   router.get('/agent/login', (req, res) => {
     setConsoleHeaders(res);
     const next = safeNext(req.query.next);

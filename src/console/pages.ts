@@ -31,7 +31,8 @@ export function setConsoleHeaders(res: Response): void {
   });
 }
 
-const head = (title: string) => `<!doctype html>
+/** The start of every console page: its title and stylesheets (console.css first). */
+export const head = (title: string, stylesheets: string[] = []): string => `<!doctype html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
@@ -39,6 +40,7 @@ const head = (title: string) => `<!doctype html>
 <title>${escapeHtml(title)}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/agent/assets/console.css">
+${stylesheets.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('\n')}
 </head>`;
 
 export function renderLoginPage(options: { error?: boolean; next?: string } = {}): string {

@@ -8,26 +8,17 @@
 import type { RequestHandler } from 'express';
 import { officer } from '../auth/middleware';
 import type { Role } from '../auth/users';
-import { escapeHtml, setConsoleHeaders } from './pages';
+import { escapeHtml, head, setConsoleHeaders } from './pages';
 
 export const SUPERVISOR_ROLES: readonly Role[] = ['supervisor', 'admin'];
 
 export const isSupervisor = (roles: readonly Role[]): boolean =>
   roles.some((r) => SUPERVISOR_ROLES.includes(r));
 
-const head = (title: string) => `<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/agent/assets/console.css">
-<link rel="stylesheet" href="/agent/assets/supervisor.css">
-</head>`;
+const supervisorHead = (title: string) => head(title, ['/agent/assets/supervisor.css']);
 
 export function renderSupervisorPage(username: string): string {
-  return `${head('Giám sát hàng chờ – Trợ lý Tư pháp')}
+  return `${supervisorHead('Giám sát hàng chờ – Trợ lý Tư pháp')}
 <body class="supervisor">
 <header><h1>Giám sát hàng chờ</h1>
 <a href="/agent">Bàn làm việc</a>
@@ -54,7 +45,7 @@ export function renderSupervisorPage(username: string): string {
 }
 
 export function renderForbiddenPage(): string {
-  return `${head('Không có quyền – Trợ lý Tư pháp')}
+  return `${supervisorHead('Không có quyền – Trợ lý Tư pháp')}
 <body class="login">
 <main>
 <h1>Không có quyền truy cập</h1>

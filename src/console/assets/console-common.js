@@ -40,13 +40,39 @@
     });
   }
 
+  /**
+   * Loads the session (back to the login page without one), keeps its CSRF token, and listens to the
+   * live events, calling `onChange` on each handoff event or reload; `#live` shows the connection.
+   */
+  function start(onChange) {
+    return fetch('/agent/session', { credentials: 'same-origin' })
+      .then(function (res) {
+        if (!res.ok) {
+          location.href = '/agent/login';
+          throw new Error('Cần đăng nhập.');
+        }
+        return res.json();
+      })
+      .then(function (session) {
+        csrf = session.csrfToken;
+        var source = new EventSource('/agent/api/events');
+        source.addEventListener('open', function () {
+          $('live').textContent = 'Trực tuyến';
+        });
+        source.addEventListener('error', function () {
+          $('live').textContent = 'Mất kết nối, đang thử lại…';
+        });
+        source.addEventListener('handoff', onChange);
+        source.addEventListener('reload', onChange);
+        return session;
+      });
+  }
+
   window.consoleKit = {
+    start: start,
     $: $,
     el: el,
     status: status,
     api: api,
-    setCsrf: function (token) {
-      csrf = token;
-    },
   };
 })();

@@ -195,29 +195,9 @@
     });
   });
 
-  function listen() {
-    var source = new EventSource('/agent/api/events');
-    source.addEventListener('open', function () {
-      $('live').textContent = 'Trực tuyến';
-    });
-    source.addEventListener('error', function () {
-      $('live').textContent = 'Mất kết nối, đang thử lại…';
-    });
-    source.addEventListener('handoff', refresh);
-    source.addEventListener('reload', refresh);
-  }
-
-  fetch('/agent/session', { credentials: 'same-origin' })
-    .then(function (res) {
-      if (!res.ok) {
-        location.href = '/agent/login';
-        throw new Error('login');
-      }
-      return res.json();
-    })
-    .then(function (session) {
-      kit.setCsrf(session.csrfToken);
-      listen();
+  kit
+    .start(refresh)
+    .then(function () {
       return loadQueue();
     })
     .catch(function (e) {

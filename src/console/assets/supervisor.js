@@ -294,29 +294,9 @@
     return loading;
   }
 
-  function listen() {
-    var source = new EventSource('/agent/api/events');
-    source.addEventListener('open', function () {
-      $('live').textContent = 'Trực tuyến';
-    });
-    source.addEventListener('error', function () {
-      $('live').textContent = 'Mất kết nối, đang thử lại…';
-    });
-    source.addEventListener('handoff', load);
-    source.addEventListener('reload', load);
-  }
-
-  fetch('/agent/session', { credentials: 'same-origin' })
-    .then(function (res) {
-      if (!res.ok) {
-        location.href = '/agent/login';
-        throw new Error('Cần đăng nhập.');
-      }
-      return res.json();
-    })
-    .then(function (session) {
-      kit.setCsrf(session.csrfToken);
-      listen();
+  kit
+    .start(load)
+    .then(function () {
       setInterval(load, REFRESH_MS);
       return load();
     })
