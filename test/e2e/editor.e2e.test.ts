@@ -131,6 +131,14 @@ describeInChromium('knowledge editor in headless Chromium', () => {
     await bob2.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(await ask()).toContain('VĂN-BẢN-MỚI-TỪ-TRÌNH-DUYỆT');
 
+    // Any two revisions compare: the seeded one and the published one differ by the new fee text.
+    await alice.goto(`${server.running.url}/editor/edit?path=${encodeURIComponent(PATH)}`);
+    await alice.locator('#diff-from option').first().waitFor({ state: 'attached' });
+    await alice.selectOption('#diff-from', String(seedRevision));
+    await alice.selectOption('#diff-to', String(first));
+    await alice.click('#diff-any');
+    await alice.locator('#diff ins', { hasText: 'VĂN-BẢN-MỚI-TỪ-TRÌNH-DUYỆT' }).waitFor();
+
     // Rollback to the seeded revision.
     await alice.goto(`${server.running.url}/editor/edit?path=${encodeURIComponent(PATH)}`);
     await alice.locator(`#revisions tr[data-revision="${seedRevision}"] button.rollback`).click();

@@ -30,6 +30,11 @@
     ['documents', 'Giấy tờ (tiếng Anh)'],
     ['fee', 'Lệ phí (tiếng Anh)'],
     ['authority', 'Nơi nộp (tiếng Anh)'],
+    ['processing_time', 'Thời gian giải quyết (tiếng Anh, nếu có)'],
+    ['online_steps', 'Nộp trực tuyến (tiếng Anh, nếu có)'],
+    ['eligibility', 'Điều kiện (tiếng Anh, nếu có)'],
+    ['legal_basis', 'Căn cứ pháp lý (tiếng Anh, nếu có)'],
+    ['result', 'Kết quả (tiếng Anh, nếu có)'],
   ];
   const LISTS = [
     ['aliases', 'Tên gọi khác (mỗi dòng một tên)'],
@@ -284,6 +289,16 @@
   async function loadRevisions() {
     const file = await get('/editor/api/file?path=' + encodeURIComponent(path));
     const liveId = file.live && file.live.revision;
+    for (const id of ['diff-from', 'diff-to']) {
+      const select = document.getElementById(id);
+      const chosen = select.value;
+      select.replaceChildren(
+        ...file.revisions.map((r) =>
+          el('option', { value: r.id }, '#' + r.id + ' · ' + STATUS[r.status] + ' · ' + r.author),
+        ),
+      );
+      if (chosen) select.value = chosen;
+    }
     document
       .getElementById('revisions')
       .replaceChildren(
@@ -370,6 +385,11 @@
   }
 
   document.getElementById('save').addEventListener('click', () => save().catch(fail));
+  document.getElementById('diff-any').addEventListener('click', () => {
+    const from = document.getElementById('diff-from').value;
+    const to = document.getElementById('diff-to').value;
+    if (from && to) showDiff(from, to).catch(fail);
+  });
   document.getElementById('submit').addEventListener('click', async () => {
     try {
       await post('/editor/api/revisions/' + revision.id + '/submit');

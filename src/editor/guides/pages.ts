@@ -69,6 +69,11 @@ export function editBody(path: string): string {
 <h2>Các bản</h2>
 <table><thead><tr><th>Bản</th><th>Trạng thái</th><th>Người soạn</th><th>Người duyệt</th><th>Thời điểm</th><th>Hiệu lực</th><th>Ghi chú</th><th></th></tr></thead>
 <tbody id="revisions"></tbody></table>
+<div class="grid2">
+<div><label for="diff-from">So sánh bản</label><select id="diff-from"></select></div>
+<div><label for="diff-to">với bản</label><select id="diff-to"></select></div>
+</div>
+<button type="button" id="diff-any">So sánh</button>
 <div id="diff" class="diff"></div>
 </section>`;
 }
