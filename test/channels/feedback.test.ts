@@ -22,27 +22,21 @@ import type { RunningServer } from '../../src/server/start-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { DirectLineCitizen, type Json } from '../support/directline-citizen';
 import { startTestServer } from '../support/test-server';
+import {
+  API as TWILIO_API,
+  BASE as TWILIO_BASE,
+  SID as TWILIO_SID,
+  TOKEN as TWILIO_TOKEN,
+} from '../support/twilio';
 import { until } from '../support/until';
+import { APP_ID, OA_ID, OA_SECRET, ZALO_API, ZALO_ENV } from '../support/zalo';
 
-const ZALO_API = 'https://openapi.zalo.test';
-const APP_ID = '3601234567890123456';
-const OA_ID = '579745863508352884';
-const OA_SECRET = 'oa-secret-key-for-tests';
-const TWILIO_SID = `AC${'0123456789abcdef'.repeat(2)}`;
-const TWILIO_TOKEN = 'twilio-auth-token-for-tests';
-const TWILIO_BASE = 'https://ivr.tuphap.example.vn';
 const ENV = {
-  ZALO_APP_ID: APP_ID,
-  ZALO_OA_SECRET_KEY: OA_SECRET,
-  ZALO_ACCESS_TOKEN: 'access-token-1',
-  ZALO_REFRESH_TOKEN: 'refresh-token-1',
-  ZALO_APP_SECRET: 'app-secret-for-tests',
-  ZALO_API_BASE: ZALO_API,
-  ZALO_OAUTH_BASE: 'https://oauth.zalo.test',
+  ...ZALO_ENV,
   TWILIO_ACCOUNT_SID: TWILIO_SID,
   TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
   PUBLIC_BASE_URL: TWILIO_BASE,
-  TWILIO_API_BASE: 'https://api.twilio.test',
+  TWILIO_API_BASE: TWILIO_API,
 };
 const QUESTION = 'làm giấy khai sinh cần giấy tờ gì';
 const HANDOFF = 'Gặp cán bộ';

@@ -23,21 +23,15 @@ import type { RunningServer } from '../../src/server/start-server';
 import { OutboundRegistry } from '../../src/handoff/outbound';
 import { parseConfig } from '../../src/config';
 import { sharedEngine, startTestServer, testLogger } from '../support/test-server';
+import {
+  APP_ID,
+  OA_ID,
+  OA_SECRET,
+  ZALO_API as API,
+  ZALO_ENV as ENV,
+  ZALO_OAUTH as OAUTH,
+} from '../support/zalo';
 
-const API = 'https://openapi.zalo.test';
-const OAUTH = 'https://oauth.zalo.test';
-const APP_ID = '3601234567890123456';
-const OA_ID = '579745863508352884';
-const OA_SECRET = 'oa-secret-key-for-tests';
-const ENV = {
-  ZALO_APP_ID: APP_ID,
-  ZALO_OA_SECRET_KEY: OA_SECRET,
-  ZALO_ACCESS_TOKEN: 'access-token-1',
-  ZALO_REFRESH_TOKEN: 'refresh-token-1',
-  ZALO_APP_SECRET: 'app-secret-for-tests',
-  ZALO_API_BASE: API,
-  ZALO_OAUTH_BASE: OAUTH,
-};
 const SUCCESS = (n: number) => ({
   error: 0,
   message: 'Success',

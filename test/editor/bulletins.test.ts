@@ -22,14 +22,15 @@ import { openTestKnowledge } from '../support/knowledge-store';
 import { OfficerSession, type Json } from '../support/officer-session';
 import { IN_OPENING_HOURS, sharedEngine, startTestServer, testLogger } from '../support/test-server';
 import { until } from '../support/until';
+import { ZALO_API, ZALO_ENV } from '../support/zalo';
 
-const API = 'https://openapi.zalo.test';
+const API = ZALO_API;
 const ENV = {
-  ZALO_APP_ID: '3601234567890123456',
-  ZALO_OA_SECRET_KEY: 'oa-secret-key-for-tests',
-  ZALO_ACCESS_TOKEN: 'access-token-1',
-  ZALO_API_BASE: API,
-  ZALO_OAUTH_BASE: 'https://oauth.zalo.test',
+  ZALO_APP_ID: ZALO_ENV.ZALO_APP_ID,
+  ZALO_OA_SECRET_KEY: ZALO_ENV.ZALO_OA_SECRET_KEY,
+  ZALO_ACCESS_TOKEN: ZALO_ENV.ZALO_ACCESS_TOKEN,
+  ZALO_API_BASE: ZALO_API,
+  ZALO_OAUTH_BASE: ZALO_ENV.ZALO_OAUTH_BASE,
 };
 const HOUR = 3600 * 1000;
 /** The server's clock (IN_OPENING_HOURS, 10:00 in Vietnam) plus some hours. */
